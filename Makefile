@@ -1,0 +1,42 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+VENV    ?= .venv
+PY      := $(VENV)/bin/python
+FLASK   := $(VENV)/bin/flask --app wsgi
+HOST    ?= 127.0.0.1
+PORT    ?= 5000
+
+.PHONY: install run test test-sqlite test-postgres serve demo clean
+
+$(VENV)/.installed: requirements.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+	$(FLASK) i18n compile
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) demo load --if-empty
+	@echo ""
+	@echo "Demo accounts (local only, never deploy them):"
+	@echo "  admin / demo-admin-1234      redaktion / demo-editor-1234"
+	@echo "  superuser / demo-super-1234  kunde / demo-kunde-1234"
+	@echo "Serving on http://$(HOST):$(PORT)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# SQLite always; then PostgreSQL when TEST_DATABASE_URL points at a server (browser tests run once, on SQLite).
+test: install test-sqlite test-postgres
+
+test-sqlite:
+	env -u TEST_DATABASE_URL $(PY) -m pytest -q
+
+test-postgres:
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== again on PostgreSQL =="; \
+		$(PY) -m pytest -q -m "not browser"; \
+	else echo "TEST_DATABASE_URL not set: PostgreSQL run skipped"; fi
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,74 @@
+"""`flask users …` and `flask i18n compile`: every failure is one line on stderr and a non-zero exit."""
+from __future__ import annotations
+
+import secrets
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from core import accounts
+from core.errors import DomainError
+from core.extensions import db
+from core.i18n import compile_catalogs
+from core.models import ROLES
+
+users_cli = AppGroup("users", help="Benutzer und API-Tokens verwalten.")
+i18n_cli = AppGroup("i18n", help="Übersetzungen.")
+
+
+def fail(message: str) -> None:
+    db.session.rollback()
+    raise click.ClickException(message)
+
+
+@users_cli.command("create")
+@click.argument("name")
+@click.option("--email", required=True)
+@click.option("--role", type=click.Choice(ROLES), default="customer", show_default=True)
+@click.option("--password", help="Ohne Angabe wird ein zufälliges Passwort erzeugt und ausgegeben.")
+def create_user(name: str, email: str, role: str, password: str | None):
+    generated = password is None
+    password = password or secrets.token_urlsafe(12)
+    try:
+        user = accounts.create_user(name, email, password, role)
+    except DomainError as error:
+        fail(error.message)
+    db.session.commit()
+    click.echo(f"Benutzer {user.username} ({user.role}) angelegt.")
+    if generated:
+        click.echo(f"Passwort: {password}")
+
+
+@users_cli.command("token")
+@click.argument("name")
+def create_token(name: str):
+    """Prints a new API token alone on the last line."""
+    user = accounts.find_user(name)
+    if user is None:
+        fail(f"Kein Benutzer namens {name}.")
+    raw = accounts.issue_token(user)
+    db.session.commit()
+    click.echo(f"Neues API-Token für {user.username} (nur jetzt sichtbar):", err=True)
+    click.echo(raw)
+
+
+@users_cli.command("revoke-tokens")
+@click.argument("name")
+def revoke_tokens(name: str):
+    user = accounts.find_user(name)
+    if user is None:
+        fail(f"Kein Benutzer namens {name}.")
+    count = accounts.revoke_tokens(user)
+    db.session.commit()
+    click.echo(f"{count} Token(s) widerrufen.")
+
+
+@i18n_cli.command("compile")
+def compile_command():
+    click.echo(f"{compile_catalogs()} Katalog(e) übersetzt.")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(i18n_cli)
