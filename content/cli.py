@@ -8,6 +8,8 @@ from flask.cli import AppGroup
 from content import demo
 
 demo_cli = AppGroup("demo", help="Demo-Inhalte (nur lokal).")
+# `flask content …`: Markdown folder import/export here; `import-videos` is added by kb.videos.
+content_cli = AppGroup("content", help="Inhalte importieren und exportieren.")
 
 
 @demo_cli.command("load")
@@ -22,3 +24,4 @@ def load(if_empty: bool):
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(demo_cli)
+    app.cli.add_command(content_cli)

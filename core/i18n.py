@@ -13,7 +13,7 @@ bp = Blueprint("i18n", __name__)
 
 ROOT = Path(__file__).resolve().parent.parent
 # One catalog per package, merged by Flask-Babel, so packages never edit each other's translations.
-TRANSLATION_PACKAGES = ("core", "kb", "content", "community", "search", "api")
+TRANSLATION_PACKAGES = ("core", "kb", "kb/videos", "content", "community", "search", "api")
 
 
 def translation_directories() -> list[str]:
