@@ -1,4 +1,4 @@
-"""production (jobs, health)
+"""community notifications, subscriptions, mail outbox
 
 Revision ID: 0006
 Revises: 0005
