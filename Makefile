@@ -38,5 +38,11 @@ test-postgres:
 		$(PY) -m pytest -q -m "not browser"; \
 	else echo "TEST_DATABASE_URL not set: PostgreSQL run skipped"; fi
 
+# Production-like: gunicorn with WEB_CONCURRENCY workers (default 2), structured JSON request logs.
+serve: install
+	$(FLASK) db upgrade
+	LOG_FORMAT=$${LOG_FORMAT:-json} $(VENV)/bin/gunicorn --workers $${WEB_CONCURRENCY:-2} \
+		--bind $${BIND:-$(HOST):8000} --access-logfile - --access-logformat '%(h)s "%(r)s" %(s)s %(L)ss' wsgi:app
+
 clean:
 	rm -rf $(VENV) .pytest_cache

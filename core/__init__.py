@@ -78,7 +78,7 @@ def _configure_extensions(app: Flask) -> None:
 
 
 def _configure_core(app: Flask) -> None:
-    from core import cli, errors, i18n, logging_setup, security, templating, views
+    from core import assets, cli, errors, health, i18n, logging_setup, security, templating, views
 
     logging_setup.init_app(app)
     errors.init_app(app)
@@ -86,4 +86,6 @@ def _configure_core(app: Flask) -> None:
     i18n.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
+    assets.init_app(app)
+    health.init_app(app)
     app.register_blueprint(views.bp)

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import secrets
 
+from pathlib import Path
+
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from core import accounts
+from core import accounts, backup
 from core.errors import DomainError
 from core.extensions import db
 from core.i18n import compile_catalogs
@@ -15,6 +17,7 @@ from core.models import ROLES
 
 users_cli = AppGroup("users", help="Benutzer und API-Tokens verwalten.")
 i18n_cli = AppGroup("i18n", help="Übersetzungen.")
+backup_cli = AppGroup("backup", help="Datenbank und Medien sichern und wiederherstellen.")
 
 
 def fail(message: str) -> None:
@@ -69,6 +72,27 @@ def compile_command():
     click.echo(f"{compile_catalogs()} Katalog(e) übersetzt.")
 
 
+@backup_cli.command("dump")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def backup_dump(directory: Path):
+    """Write DIRECTORY/database.jsonl.gz and DIRECTORY/media.tar.gz."""
+    counts = backup.dump(directory, Path(current_app.config["MEDIA_DIR"]), click.echo)
+    click.echo(f"Gesichert: {sum(counts.values())} Zeilen aus {len(counts)} Tabellen nach {directory}")
+
+
+@backup_cli.command("restore")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def backup_restore(directory: Path):
+    """Restore into an empty migrated database, then rebuild the search index."""
+    try:
+        counts = backup.restore(directory, Path(current_app.config["MEDIA_DIR"]), click.echo)
+    except DomainError as error:
+        fail(error.message)
+    db.session.commit()
+    click.echo(f"Wiederhergestellt: {sum(counts.values())} Zeilen. Jetzt `flask search reindex` ausführen.")
+
+
 def init_app(app: Flask) -> None:
+    app.cli.add_command(backup_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(i18n_cli)
