@@ -42,7 +42,7 @@ test-postgres:
 serve: install
 	$(FLASK) db upgrade
 	LOG_FORMAT=$${LOG_FORMAT:-json} $(VENV)/bin/gunicorn --workers $${WEB_CONCURRENCY:-2} \
-		--bind $${BIND:-$(HOST):8000} --access-logfile - --access-logformat '%(h)s "%(r)s" %(s)s %(L)ss' wsgi:app
+		--bind $${BIND:-$(HOST):8000} wsgi:app
 
 clean:
 	rm -rf $(VENV) .pytest_cache

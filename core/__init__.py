@@ -22,6 +22,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     _configure_secret(app)
+    # With Redis configured, rate limits are shared by all workers unless a storage was chosen explicitly.
+    if app.config.get("REDIS_URL") and "RATELIMIT_STORAGE_URI" not in os.environ and not (
+            test_config and "RATELIMIT_STORAGE_URI" in test_config):
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
     app.config.setdefault("SQLALCHEMY_DATABASE_URI", _normalise_db_url(app.config["DATABASE_URL"]))
 
     _configure_extensions(app)

@@ -9,7 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from core import accounts, backup
+from core import accounts, backup, jobs
 from core.errors import DomainError
 from core.extensions import db
 from core.i18n import compile_catalogs
@@ -17,6 +17,7 @@ from core.models import ROLES
 
 users_cli = AppGroup("users", help="Benutzer und API-Tokens verwalten.")
 i18n_cli = AppGroup("i18n", help="Übersetzungen.")
+jobs_cli = AppGroup("jobs", help="Hintergrund-Jobs (Redis/RQ).")
 backup_cli = AppGroup("backup", help="Datenbank und Medien sichern und wiederherstellen.")
 
 
@@ -92,7 +93,40 @@ def backup_restore(directory: Path):
     click.echo(f"Wiederhergestellt: {sum(counts.values())} Zeilen. Jetzt `flask search reindex` ausführen.")
 
 
+def _require_queue() -> None:
+    if not jobs.uses_queue():
+        fail("REDIS_URL ist nicht gesetzt: Jobs laufen direkt, es gibt keine Warteschlange.")
+
+
+@jobs_cli.command("worker")
+@click.option("--burst", is_flag=True, help="Beenden, wenn die Warteschlange leer ist.")
+def jobs_worker(burst: bool):
+    _require_queue()
+    from rq import Worker
+    q = jobs.queue()
+    click.echo(f"Worker für Warteschlange {q.name} gestartet.")
+    Worker([q], connection=q.connection).work(burst=burst)
+
+
+@jobs_cli.command("failed")
+def jobs_failed():
+    _require_queue()
+    failed = jobs.failed_jobs()
+    for job in failed:
+        last_line = (job["error"] or "").strip().splitlines()[-1:] or [""]
+        click.echo(f"{job['id']}  {job['task']}  {job['ended_at']}  {last_line[0]}")
+    click.echo(f"{len(failed)} fehlgeschlagene Job(s).")
+
+
+@jobs_cli.command("retry")
+@click.argument("job_id", required=False)
+def jobs_retry(job_id: str | None):
+    _require_queue()
+    click.echo(f"{jobs.requeue_failed(job_id)} Job(s) erneut eingereiht.")
+
+
 def init_app(app: Flask) -> None:
+    app.cli.add_command(jobs_cli)
     app.cli.add_command(backup_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(i18n_cli)

@@ -97,3 +97,22 @@ def set_role(user_id: int):
     db.session.commit()
     flash(_("Rolle von %(name)s ist jetzt %(role)s.", name=user.username, role=user.role), "success")
     return redirect(url_for("accounts.users"))
+
+
+@bp.route("/admin/jobs")
+@admin_required
+def failed_jobs():
+    from core import jobs
+    queued = jobs.uses_queue()
+    return render_template("core/jobs.html", queued=queued, failed=jobs.failed_jobs() if queued else [])
+
+
+@bp.route("/admin/jobs/erneut", methods=["POST"])
+@admin_required
+def retry_jobs():
+    from core import jobs
+    if not jobs.uses_queue():
+        raise DomainError(_("Ohne Redis gibt es keine Warteschlange."), status=400)
+    count = jobs.requeue_failed(request.form.get("job_id") or None)
+    flash(_("%(count)d Job(s) erneut eingereiht.", count=count), "success")
+    return redirect(url_for("accounts.failed_jobs"))
