@@ -3,4 +3,4 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    pass
+    from community import models  # noqa: F401  (register tables)
