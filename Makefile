@@ -13,7 +13,12 @@ $(VENV)/.installed: requirements.txt
 	$(VENV)/bin/pip install --quiet -r requirements.txt
 	touch $@
 
-install: $(VENV)/.installed
+# Page checkers for the test suite (Nu validator, axe-core), from the npm registry; skipped without npm.
+node_modules/.installed: package.json
+	@if command -v npm >/dev/null; then npm install --no-audit --no-fund --silent && touch $@; \
+	else echo "npm not found: HTML/accessibility checks will be skipped"; fi
+
+install: $(VENV)/.installed node_modules/.installed
 	$(FLASK) i18n compile
 
 run: install
