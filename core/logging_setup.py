@@ -1,4 +1,4 @@
-"""One log line per request with method, path, status and duration (JSON when LOG_FORMAT=json)."""
+"""One log line per request with method, path, status and duration (LOG_FORMAT: text, json or off)."""
 from __future__ import annotations
 
 import json
@@ -17,7 +17,7 @@ def init_app(app: Flask) -> None:
         log.addHandler(handler)
         log.setLevel(logging.INFO)
         log.propagate = False
-    log.disabled = bool(app.config.get("TESTING"))
+    log.disabled = bool(app.config.get("TESTING")) or app.config.get("LOG_FORMAT") == "off"
 
     @app.before_request
     def start_timer():
