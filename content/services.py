@@ -1,0 +1,237 @@
+"""Creating and editing articles: validation, slugs (old ones keep working), rendering on save, revisions.
+Every change to an Article record goes through here or content.workflow; callers commit."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask import has_request_context
+from flask_babel import gettext
+from slugify import slugify
+
+from content import permissions
+from content.render import render_markdown
+from content.revisions import get_revision, write_revision
+from core.errors import DomainError, NotFound, PermissionDenied
+from core.extensions import db
+from core.models import utcnow
+from kb.models import ARTICLE_STATUSES, LANGUAGES, Article, Category, SlugRedirect
+
+
+
+def _(message: str, **values) -> str:
+    """gettext in requests; plain German (with the values filled in) in CLI commands and tests."""
+    if has_request_context():
+        return gettext(message, **values)
+    return message % values if values else message
+
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_MAX = 160
+TITLE_MAX = 200
+SUMMARY_MAX = 400
+TAG_MAX = 40
+TAGS_MAX = 20
+UMLAUTS = [["ä", "ae"], ["ö", "oe"], ["ü", "ue"], ["Ä", "Ae"], ["Ö", "Oe"], ["Ü", "Ue"], ["ß", "ss"]]
+
+
+@dataclass
+class ArticleData:
+    """The editable fields of an article, as a form or a Markdown file supplies them."""
+
+    title: str
+    category: Category
+    body_md: str = ""
+    slug: str = ""
+    summary: str = ""
+    tags: list[str] = field(default_factory=list)
+    lang: str = "de"
+    review_by: date | None = None
+
+
+def normalize_body(text: str | None) -> str:
+    return (text or "").replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+
+
+def parse_tags(value) -> list[str]:
+    """A list or a comma-separated string → trimmed, lower-case, unique tags in order."""
+    items = value if isinstance(value, (list, tuple)) else str(value or "").split(",")
+    tags: list[str] = []
+    for item in items:
+        tag = " ".join(str(item).split()).lower()
+        if tag and tag not in tags:
+            tags.append(tag)
+    return tags
+
+
+def make_slug(title: str) -> str:
+    return slugify(title or "", replacements=UMLAUTS, max_length=SLUG_MAX, word_boundary=True) or "artikel"
+
+
+def _article_by_slug(slug: str) -> Article | None:
+    return db.session.execute(db.select(Article).where(Article.slug == slug)).scalar_one_or_none()
+
+
+def _redirect_for(slug: str) -> SlugRedirect | None:
+    return db.session.execute(db.select(SlugRedirect).where(SlugRedirect.old_slug == slug)).scalar_one_or_none()
+
+
+def slug_problem(slug: str, article: Article | None = None) -> str | None:
+    """Why this slug cannot be used for the article (None when it can)."""
+    if not slug:
+        return _("Bitte geben Sie eine Adresse (Slug) an.")
+    if len(slug) > SLUG_MAX or not SLUG.match(slug):
+        return _("Die Adresse darf nur Kleinbuchstaben (a–z), Ziffern und Bindestriche enthalten.")
+    other = _article_by_slug(slug)
+    if other is not None and (article is None or other.id != article.id):
+        return _("Diese Adresse verwendet bereits der Artikel «%(title)s».", title=other.title)
+    moved = _redirect_for(slug)
+    if moved is not None and (article is None or moved.article_id != article.id):
+        return _("Diese Adresse leitet bereits auf einen anderen Artikel weiter.")
+    return None
+
+
+def unique_slug(title: str, article: Article | None = None) -> str:
+    base = make_slug(title)[:SLUG_MAX - 4].strip("-") or "artikel"
+    candidate, n = base, 2
+    while slug_problem(candidate, article):
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
+def validate(data: ArticleData, article: Article | None = None) -> ArticleData:
+    """Check and normalise the fields; raises DomainError(details={field: message}) on bad input."""
+    errors: dict[str, str] = {}
+    data.title = " ".join((data.title or "").split())
+    if not data.title:
+        errors["title"] = _("Bitte geben Sie einen Titel an.")
+    elif len(data.title) > TITLE_MAX:
+        errors["title"] = _("Der Titel darf höchstens %(n)d Zeichen lang sein.", n=TITLE_MAX)
+    data.summary = " ".join((data.summary or "").split())
+    if len(data.summary) > SUMMARY_MAX:
+        errors["summary"] = _("Die Zusammenfassung darf höchstens %(n)d Zeichen lang sein.", n=SUMMARY_MAX)
+    data.slug = (data.slug or "").strip()
+    if not data.slug and data.title and "title" not in errors:
+        data.slug = article.slug if article is not None else unique_slug(data.title)
+    problem = slug_problem(data.slug, article)
+    if problem:
+        errors["slug"] = problem
+    if data.category is None:
+        errors["category"] = _("Bitte wählen Sie eine Kategorie.")
+    if data.lang not in LANGUAGES:
+        errors["lang"] = _("Unbekannte Sprache.")
+    data.tags = parse_tags(data.tags)
+    if len(data.tags) > TAGS_MAX or any(len(tag) > TAG_MAX for tag in data.tags):
+        errors["tags"] = _("Höchstens %(n)d Schlagwörter mit je höchstens %(m)d Zeichen.", n=TAGS_MAX, m=TAG_MAX)
+    data.body_md = normalize_body(data.body_md)
+    if errors:
+        raise DomainError(next(iter(errors.values())), code="invalid_article", details=errors)
+    return data
+
+
+def _render(article: Article) -> None:
+    rendered = render_markdown(article.body_md)
+    article.body_html = rendered.html
+    article.toc_html = rendered.toc_html
+
+
+def change_slug(article: Article, new_slug: str) -> None:
+    """Move the article to a new slug; the old one answers 301 from now on."""
+    old = article.slug
+    if not old or old == new_slug:
+        article.slug = new_slug
+        return
+    stale = _redirect_for(new_slug)
+    if stale is not None:  # moving back to a former slug of this article
+        db.session.delete(stale)
+        db.session.flush()
+    if _redirect_for(old) is None:
+        db.session.add(SlugRedirect(old_slug=old, article_id=article.id))
+    article.slug = new_slug
+
+
+def differs(article: Article, data: ArticleData) -> bool:
+    return (article.title, article.slug, article.summary or "", article.category_id, list(article.tags or []),
+            article.lang, normalize_body(article.body_md), article.review_by) != (
+        data.title, data.slug, data.summary, data.category.id, data.tags, data.lang, data.body_md, data.review_by)
+
+
+def apply(article: Article, data: ArticleData) -> None:
+    """Copy validated data onto the article and render it (no permission check, no revision)."""
+    if article.id is not None:
+        change_slug(article, data.slug)
+    else:
+        article.slug = data.slug
+    article.title = data.title
+    article.summary = data.summary
+    article.category = data.category
+    article.category_id = data.category.id
+    article.tags = list(data.tags)
+    article.lang = data.lang
+    article.review_by = data.review_by
+    if article.body_md != data.body_md or not article.body_html:
+        article.body_md = data.body_md
+        _render(article)
+    article.updated_at = utcnow()
+
+
+def create_article(actor, data: ArticleData) -> Article:
+    if not permissions.can_create(actor):
+        raise PermissionDenied(_("Nur die Redaktion darf Artikel anlegen."))
+    data = validate(data)
+    article = Article(status="draft", author_id=actor.id, tags=[])
+    apply(article, data)
+    db.session.add(article)
+    db.session.flush()
+    write_revision(article, actor, "Erstellt")
+    return article
+
+
+def update_article(actor, article: Article, data: ArticleData, note: str = "Bearbeitet") -> bool:
+    """Save an edit; returns False (and writes nothing) when nothing changed."""
+    if not permissions.can_edit(actor, article):
+        raise PermissionDenied(_("Nur die Redaktion darf Artikel bearbeiten."))
+    data = validate(data, article)
+    if not differs(article, data):
+        return False
+    apply(article, data)
+    write_revision(article, actor, note)
+    return True
+
+
+def restore_revision(actor, article: Article, number: int) -> bool:
+    """One-click restore: the old version's content becomes a new revision (the status stays as it is)."""
+    if not permissions.can_restore(actor, article):
+        raise PermissionDenied(_("Nur die Redaktion darf Versionen wiederherstellen."))
+    revision = get_revision(article, number)
+    if revision is None:
+        raise NotFound(_("Diese Version gibt es nicht."))
+    category = db.session.get(Category, revision.category_id)
+    data = ArticleData(title=revision.title, slug=revision.slug, summary=revision.summary or "", category=category,
+                       tags=list(revision.tags or []), lang=revision.lang, body_md=revision.body_md,
+                       review_by=article.review_by)
+    try:
+        data = validate(data, article)
+    except DomainError as error:
+        raise DomainError(_("Version %(n)d kann nicht wiederhergestellt werden: %(reason)s", n=number,
+                            reason=error.message), code="restore_failed") from error
+    if not differs(article, data):
+        return False
+    apply(article, data)
+    write_revision(article, actor, f"Wiederhergestellt aus Version {number}")
+    return True
+
+
+def get_article(article_id: int) -> Article:
+    article = db.session.get(Article, article_id)
+    if article is None:
+        raise NotFound(_("Diesen Artikel gibt es nicht."))
+    return article
+
+
+def categories() -> list[Category]:
+    return list(db.session.execute(db.select(Category).order_by(Category.position, Category.name_de)).scalars())
+
+
+STATUSES = ARTICLE_STATUSES

@@ -1,0 +1,204 @@
+"""Editorial workflow and editing rules, called directly (no HTTP)."""
+from __future__ import annotations
+
+import pytest
+
+from content import permissions, services, workflow
+from core.errors import DomainError, NotFound, PermissionDenied
+from core.extensions import db
+from core.models import AuditLog
+from kb.models import SlugRedirect
+from tests.factories import make_category, make_user
+from tests.factories_content import article_data, make_draft, make_editor, make_published
+
+
+def notes(article):
+    return [(r.number, r.note, r.status) for r in article.revisions]
+
+
+def test_create_renders_and_writes_first_revision(app):
+    editor = make_editor()
+    article = make_draft(editor, title="WLAN-Passwort ändern", body_md="# Titel\n\nText <script>x</script>")
+    assert article.status == "draft" and article.author_id == editor.id
+    assert article.slug == "wlan-passwort-aendern"
+    assert "<script" not in article.body_html and "<h2" in article.body_html
+    assert notes(article) == [(1, "Erstellt", "draft")]
+
+
+def test_full_cycle_with_two_editors(app):
+    author, reviewer = make_editor(), make_editor()
+    article = make_draft(author)
+    workflow.submit(author, article)
+    assert article.status == "review" and article.submitted_by_id == author.id
+    with pytest.raises(PermissionDenied):
+        workflow.publish(author, article)  # editors review each other
+    workflow.publish(reviewer, article)
+    first_published = article.published_at
+    assert article.status == "published" and first_published is not None
+    workflow.unpublish(reviewer, article)
+    assert article.status == "draft"
+    workflow.submit(reviewer, article)
+    workflow.publish(author, article)
+    assert article.published_at == first_published  # only the first publish sets it
+    workflow.archive(author, article)
+    workflow.reopen(author, article)
+    assert [n for _, n, _ in notes(article)] == [
+        "Erstellt", "Zur Prüfung eingereicht", "Veröffentlicht", "Veröffentlichung zurückgezogen",
+        "Zur Prüfung eingereicht", "Veröffentlicht", "Archiviert", "Aus dem Archiv geholt"]
+    assert [r.number for r in article.revisions] == list(range(1, 9))
+    actions = [a.action for a in db.session.execute(db.select(AuditLog).order_by(AuditLog.id)).scalars()]
+    assert actions == ["article.publish", "article.unpublish", "article.publish", "article.archive"]
+
+
+def test_admin_publishes_directly_even_own_draft(app):
+    admin = make_user(role="admin")
+    article = make_draft(admin)
+    workflow.publish(admin, article)
+    assert article.status == "published"
+
+
+def test_editor_cannot_publish_a_draft_directly(app):
+    article = make_draft()
+    with pytest.raises(PermissionDenied):
+        workflow.publish(make_editor(), article)
+
+
+def test_reject_sends_back_to_draft(app):
+    author, reviewer = make_editor(), make_editor()
+    article = make_draft(author)
+    workflow.submit(author, article)
+    workflow.reject(reviewer, article, note="Bitte Screenshots ergänzen")
+    assert article.status == "draft" and article.submitted_by_id is None
+    assert article.revisions[-1].note == "Zurück an Entwurf: Bitte Screenshots ergänzen"
+
+
+@pytest.mark.parametrize("name,status", [
+    ("submit", "review"), ("submit", "published"), ("publish", "published"), ("publish", "archived"),
+    ("unpublish", "draft"), ("archive", "archived"), ("reopen", "published"), ("reject", "draft"),
+])
+def test_invalid_transitions_raise_domain_error(app, name, status):
+    admin = make_user(role="admin")
+    article = make_draft(admin)
+    article.status = status
+    with pytest.raises(DomainError) as caught:
+        workflow.transition(admin, article, name)
+    assert not isinstance(caught.value, PermissionDenied)
+
+
+def test_unknown_transition(app):
+    with pytest.raises(DomainError):
+        workflow.transition(make_editor(), make_draft(), "explode")
+
+
+@pytest.mark.parametrize("role", ["customer", "superuser"])
+@pytest.mark.parametrize("name", list(permissions.TRANSITIONS))
+def test_customers_and_superusers_may_do_nothing(app, role, name):
+    user = make_user(role=role)
+    article = make_draft()
+    article.status = permissions.TRANSITIONS[name][0][0]
+    with pytest.raises(PermissionDenied):
+        workflow.transition(user, article, name)
+    assert permissions.allowed_transitions(user, article) == []
+
+
+@pytest.mark.parametrize("role", ["customer", "superuser"])
+def test_customers_may_not_create_edit_or_restore(app, role):
+    user = make_user(role=role)
+    article = make_draft()
+    with pytest.raises(PermissionDenied):
+        services.create_article(user, article_data())
+    with pytest.raises(PermissionDenied):
+        services.update_article(user, article, article_data(title="Neu"))
+    with pytest.raises(PermissionDenied):
+        services.restore_revision(user, article, 1)
+
+
+def test_allowed_transitions_per_user(app):
+    author, other, admin = make_editor(), make_editor(), make_user(role="admin")
+    article = make_draft(author)
+    assert permissions.allowed_transitions(author, article) == ["submit", "archive"]
+    assert permissions.allowed_transitions(admin, article) == ["submit", "publish", "archive"]
+    workflow.submit(author, article)
+    assert permissions.allowed_transitions(author, article) == ["reject", "archive"]
+    assert permissions.allowed_transitions(other, article) == ["publish", "reject", "archive"]
+
+
+def test_every_save_is_a_revision_and_no_change_writes_none(app):
+    editor = make_editor()
+    article = make_draft(editor)
+    data = article_data(article.category, title="Router richtig neu starten", slug=article.slug,
+                        body_md="Neuer Text")
+    assert services.update_article(editor, article, data) is True
+    assert article.body_html == "<p>Neuer Text</p>"
+    assert services.update_article(editor, article, article_data(
+        article.category, title="Router richtig neu starten", slug=article.slug, body_md="Neuer Text\r\n")) is False
+    assert [r.note for r in article.revisions] == ["Erstellt", "Bearbeitet"]
+
+
+def test_slug_change_creates_redirect_and_back_removes_it(app):
+    editor = make_editor()
+    article = make_draft(editor, slug="alt")
+    services.update_article(editor, article, article_data(article.category, slug="neu", body_md=article.body_md))
+    assert [r.old_slug for r in db.session.execute(db.select(SlugRedirect)).scalars()] == ["alt"]
+    services.update_article(editor, article, article_data(article.category, slug="alt", body_md=article.body_md))
+    assert [r.old_slug for r in db.session.execute(db.select(SlugRedirect)).scalars()] == ["neu"]
+
+
+@pytest.mark.parametrize("slug", ["Gross", "mit leer", "umlaut-ä", "-vorne", "hinten-", "doppelt--strich",
+                                  "a" * 161, "under_score"])
+def test_bad_slugs_are_refused(app, slug):
+    with pytest.raises(DomainError) as caught:
+        make_draft(slug=slug)
+    assert "slug" in caught.value.details
+
+
+def test_slug_must_be_unique_and_not_another_articles_old_slug(app):
+    editor = make_editor()
+    first = make_draft(editor, slug="eins")
+    services.update_article(editor, first, article_data(first.category, slug="eins-neu", body_md=first.body_md))
+    make_draft(editor, slug="zwei")
+    for taken in ("eins", "eins-neu", "zwei"):
+        with pytest.raises(DomainError):
+            make_draft(editor, slug=taken)
+    # generated slugs avoid collisions
+    assert make_draft(editor, title="Zwei").slug == "zwei-2"
+
+
+def test_validation_messages(app):
+    with pytest.raises(DomainError) as caught:
+        services.create_article(make_editor(), services.ArticleData(title=" ", category=None, lang="fr"))
+    assert set(caught.value.details) >= {"title", "category", "lang", "slug"}
+
+
+def test_tags_are_normalised(app):
+    article = make_draft(tags="WLAN,  Router , wlan,,")
+    assert article.tags == ["wlan", "router"]
+
+
+def test_restore_creates_new_revision_from_old(app):
+    editor = make_editor()
+    article = make_draft(editor, title="Erste Fassung", slug="erste", body_md="Alt")
+    services.update_article(editor, article, article_data(
+        article.category, title="Zweite Fassung", slug="zweite", body_md="Neu"))
+    assert services.restore_revision(editor, article, 1) is True
+    assert (article.title, article.slug, article.body_md) == ("Erste Fassung", "erste", "Alt")
+    assert article.revisions[-1].note == "Wiederhergestellt aus Version 1" and article.revisions[-1].number == 3
+    assert services.restore_revision(editor, article, 3) is False
+    with pytest.raises(NotFound):
+        services.restore_revision(editor, article, 99)
+
+
+def test_restore_refuses_slug_now_used_elsewhere(app):
+    editor = make_editor()
+    article = make_draft(editor, slug="erste")
+    services.update_article(editor, article, article_data(article.category, slug="zweite", body_md="x"))
+    db.session.delete(db.session.execute(db.select(SlugRedirect)).scalar_one())
+    make_draft(editor, slug="erste")
+    with pytest.raises(DomainError):
+        services.restore_revision(editor, article, 1)
+
+
+def test_published_fixture(app):
+    article = make_published()
+    assert article.status == "published"
+    assert make_category() is not None
