@@ -1,0 +1,45 @@
+"""A local HTTP server on 127.0.0.1 serving the tiny committed video, its VTT and thumbnail, and an HTML page
+with a <video> element (yt-dlp's generic/HTML5 extractor). No test touches any other host."""
+from __future__ import annotations
+
+import functools
+import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from tests.factories_videos import MEDIA_FIXTURES
+
+PAGE = """<!doctype html><html lang="de"><head><title>Modem anschliessen</title></head><body>
+<video controls poster="thumb.jpg"><source src="tiny.mp4" type="video/mp4">
+<track kind="captions" src="tiny.de.vtt" srclang="de" label="Deutsch"></video></body></html>"""
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002
+        pass
+
+
+@pytest.fixture
+def media_server(tmp_path):
+    root = tmp_path / "served"
+    shutil.copytree(MEDIA_FIXTURES, root)
+    (root / "tutorial.html").write_text(PAGE, encoding="utf-8")
+    (root / "leer.html").write_text("<!doctype html><title>Nichts</title><p>Kein Video hier.</p>", encoding="utf-8")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(root)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def closed_port_url():
+    """A URL on 127.0.0.1 where nothing listens: a real network error without leaving the machine."""
+    import socket
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}/video.mp4"
