@@ -1,0 +1,116 @@
+"""Video page in Chromium: nothing third-party before consent; the click loads youtube-nocookie (or, for demo
+videos, a clear notice); transcript cues and chapters seek the player and keep ?t= in the URL."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from core.extensions import db
+from kb.videos import importer
+from kb.videos.models import Video
+from tests.factories_videos import DEMO_DIR, MEDIA_FIXTURES, make_video
+
+
+@pytest.fixture(scope="module")
+def videos(live_app):
+    with live_app.app_context():
+        if db.session.execute(db.select(Video).filter_by(provider_id="hcWlanPw01a")).scalar_one_or_none() is None:
+            importer.write_records(importer.map_all([importer.load_info_file(DEMO_DIR / "hcWlanPw01a.info.json")]),
+                                   echo=lambda line: None)
+            make_video("abcDEF12345", title="Echtes YouTube-Video")
+            target = Path(live_app.config["MEDIA_DIR"]) / "videos"
+            target.mkdir(parents=True, exist_ok=True)
+            shutil.copy(MEDIA_FIXTURES / "tiny.mp4", target / "Generic-tiny.mp4")
+            shutil.copy(MEDIA_FIXTURES / "tiny.de.vtt", target / "Generic-tiny.de.track.vtt")
+            make_video("tiny", provider="generic", title="Selbst gehostet", duration=4,
+                       media_path="videos/Generic-tiny.mp4",
+                       caption_tracks=[{"lang": "de", "label": "Deutsch", "path": "videos/Generic-tiny.de.track.vtt",
+                                        "kind": "manual"}],
+                       chapters=[{"start": 0.0, "end": 2.0, "title": "Anfang"}, {"start": 2.0, "end": 4.0,
+                                                                               "title": "Ende"}],
+                       transcript=[{"start": 0.0, "end": 2.0, "text": "Willkommen zum Testvideo."},
+                                   {"start": 2.0, "end": 4.0, "text": "Hier sehen Sie eine blaue Fläche."}])
+            db.session.commit()
+    return True
+
+
+@pytest.fixture
+def blocked_youtube(page):
+    """Even after consent the test never reaches YouTube: the request is recorded, then aborted."""
+    page.route("https://www.youtube-nocookie.com/**", lambda route: route.abort())
+    return page
+
+
+def test_demo_video_consent_notice_and_transcript_seek(videos, base_url, page, third_party_requests,
+                                                       blocked_youtube):
+    page.goto(f"{base_url}/videos/hcWlanPw01a")
+    page.wait_for_load_state("networkidle")
+    assert third_party_requests == []
+    assert page.locator("iframe").count() == 0
+    page.get_by_role("button", name="Video laden").click()
+    notice = page.locator("[data-video-offline]")
+    expect(notice).to_be_visible()
+    expect(notice.locator("[data-offline-demo]")).to_be_visible()
+    assert page.locator("iframe").count() == 0
+    cue = page.locator("[data-cue][data-seek='34']")
+    cue.click()
+    expect(page).to_have_url(f"{base_url}/videos/hcWlanPw01a?t=34")
+    expect(cue).to_have_class("video-seek video-cue is-active")
+    expect(notice.locator("[data-video-position]")).to_have_text("0:34")
+    page.locator("[data-chapter][data-seek='64']").click()
+    expect(page).to_have_url(f"{base_url}/videos/hcWlanPw01a?t=64")
+    expect(page.locator("[data-chapter][data-seek='64']")).to_have_attribute("aria-current", "true")
+    assert third_party_requests == []
+
+
+def test_start_parameter_highlights_the_cue(videos, base_url, page, third_party_requests):
+    page.goto(f"{base_url}/videos/hcWlanPw01a?t=40")
+    expect(page.locator("[data-cue][data-seek='39']")).to_have_attribute("aria-current", "true")
+    expect(page.locator("[data-video-start-label]")).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    assert third_party_requests == []
+
+
+def test_youtube_iframe_only_after_click_from_nocookie_domain(videos, base_url, page, third_party_requests,
+                                                              blocked_youtube):
+    page.goto(f"{base_url}/videos/abcDEF12345?t=60")
+    page.wait_for_load_state("networkidle")
+    assert third_party_requests == [] and page.locator("iframe").count() == 0
+    assert page.evaluate("() => window.localStorage.length") == 0
+    page.get_by_role("button", name="Video laden").click()
+    if page.evaluate("() => navigator.onLine"):
+        frame = page.locator("iframe.video-player__frame")
+        expect(frame).to_have_count(1)
+        src = frame.get_attribute("src")
+        assert src.startswith("https://www.youtube-nocookie.com/embed/abcDEF12345?start=60&autoplay=1")
+        page.wait_for_timeout(300)
+        assert third_party_requests and all(u.startswith("https://www.youtube-nocookie.com/")
+                                            for u in third_party_requests)
+    else:  # a machine without network: the notice instead of a broken frame
+        expect(page.locator("[data-offline-network]")).to_be_visible()
+    assert page.evaluate("() => window.localStorage.getItem('hc-video-consent')") is None
+
+
+def test_always_load_is_remembered_only_when_ticked(videos, base_url, page, blocked_youtube):
+    page.goto(f"{base_url}/videos/abcDEF12345")
+    page.get_by_label("Videos immer laden").check()
+    page.get_by_role("button", name="Video laden").click()
+    assert page.evaluate("() => window.localStorage.getItem('hc-video-consent')") == "1"
+    page.goto(f"{base_url}/videos/abcDEF12345")
+    expect(page.locator("[data-video-consent]")).to_be_hidden()
+    expect(page.get_by_label("Videos immer laden")).to_be_checked()
+
+
+def test_self_hosted_video_seeks_from_transcript(videos, base_url, page, third_party_requests):
+    page.goto(f"{base_url}/videos/tiny")
+    video = page.locator("video")
+    expect(video).to_have_count(1)
+    assert page.locator("track[kind='captions']").get_attribute("src").endswith("/videos/tiny/untertitel/0.vtt")
+    page.locator("[data-cue][data-seek='2']").click()
+    expect(page).to_have_url(f"{base_url}/videos/tiny?t=2")
+    page.wait_for_function("() => document.querySelector('video').currentTime >= 1.9")
+    page.wait_for_load_state("networkidle")
+    assert third_party_requests == []
