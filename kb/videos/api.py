@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import jsonify, request, url_for
+from flask_babel import gettext as _
 
 from api import bp, openapi
 from core.errors import NotFound
@@ -61,7 +62,7 @@ def list_videos():
     if slug:
         category = kb_services.category_by_slug(slug)
         if category is None:
-            raise NotFound("Kategorie nicht gefunden.")
+            raise NotFound(_("Kategorie nicht gefunden."))
     videos = list(db.session.execute(services.published_videos(category)).scalars())
     return jsonify({"total": len(videos), "videos": [summary(v) for v in videos]})
 
@@ -79,7 +80,7 @@ openapi.add_path("/api/v1/videos", "get", {
 def get_video(id: str):
     video = services.find_video(id)
     if video is None:
-        raise NotFound("Video nicht gefunden.")
+        raise NotFound(_("Video nicht gefunden."))
     return jsonify({**summary(video), "chapters": video.chapters or [], "transcript": video.transcript or [],
                     "transcript_lang": video.transcript_lang, "source_url": video.source_url})
 

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from flask import current_app, has_request_context, url_for
+from flask_babel import gettext as _
 from sqlalchemy import update
 from werkzeug.security import safe_join
 
@@ -48,7 +49,7 @@ def visible_video(provider_id: str, user) -> Video:
     """The video for this visitor: hidden ones exist only for editors."""
     video = find_video(provider_id, include_hidden=is_editor(user))
     if video is None:
-        raise NotFound("Video nicht gefunden.")
+        raise NotFound(_("Video nicht gefunden."))
     return video
 
 
@@ -219,11 +220,11 @@ def parse_tags(raw: str | list | None) -> list[str]:
         if not tag:
             continue
         if not TAG_RE.match(tag):
-            raise DomainError(f"Ungültiges Schlagwort: {tag[:40]}", code="invalid_tag")
+            raise DomainError(_("Ungültiges Schlagwort: %(tag)s", tag=tag[:40]), code="invalid_tag")
         if tag not in tags:
             tags.append(tag)
     if len(tags) > 20:
-        raise DomainError("Höchstens 20 Schlagwörter.", code="too_many_tags")
+        raise DomainError(_("Höchstens 20 Schlagwörter."), code="too_many_tags")
     return tags
 
 
@@ -236,7 +237,7 @@ def curate(actor, video: Video, *, category_slug: str | None, tags: str | list |
     if category_slug:
         category = db.session.execute(db.select(Category).where(Category.slug == category_slug)).scalar_one_or_none()
         if category is None:
-            raise DomainError("Unbekannte Kategorie.", code="invalid_category")
+            raise DomainError(_("Unbekannte Kategorie."), code="invalid_category")
     new_tags = parse_tags(tags)
     before = {"category": video.category.slug if video.category else None, "tags": list(video.tags or []),
               "status": video.status}
@@ -255,7 +256,7 @@ def set_status(actor, video: Video, status: str, *, audit: bool = True) -> Video
     if not is_editor(actor):
         raise PermissionDenied("Nur für Redaktion.")
     if status not in STATUSES:
-        raise DomainError("Ungültiger Status.", code="invalid_status")
+        raise DomainError(_("Ungültiger Status."), code="invalid_status")
     if audit and status != video.status:
         db.session.add(AuditLog(actor_id=actor.id, action=f"video.{'hide' if status == 'hidden' else 'show'}",
                                 target_type="video", target_id=video.id,

@@ -248,3 +248,13 @@ def test_demo_load_imports_32_videos_with_categories(app, runner):
 
 def test_nav_link_to_videos(app, client):
     assert 'href="/videos"' in client.get("/videos").get_data(as_text=True)
+
+
+def test_english_translation(app, client):
+    make_video("abcDEF12345")
+    db.session.commit()
+    client.get("/sprache/en")
+    html = client.get("/videos/abcDEF12345").get_data(as_text=True)
+    assert "Transcript" in html and "Load video" in html and "Always load videos" in html and "1 view" in html
+    assert "Video tutorials" in client.get("/videos").get_data(as_text=True)
+    assert client.get("/api/v1/videos/nope").json["message"] == "Video not found."
