@@ -1,0 +1,202 @@
+"""Text analysis for the search index: German first, English too.
+
+Chain per language: tokenize on word characters → lower-case → fold umlauts, ß and accents ("Schlüssel" and
+"Schlussel" become the same term; "Straße" and "Strasse" too) → drop stopwords → split compounds with a word
+list built from the content's own vocabulary ("Routerpasswort" also yields "router" and "passwort") → stem
+(Snowball, per language). Hyphenated words ("WLAN-Passwort") are split by the tokenizer already, so
+"WLAN-Passwort", "WLAN Passwort" and "WLANPasswort" meet on the same terms.
+
+The decompounding word set is pickled into the index schema (Whoosh stores analyzers with the index), so the
+same list serves indexing and querying; `flask search reindex` rebuilds it from the current content.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+
+from whoosh.analysis import Filter, LowercaseFilter, NgramFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.lang import stopwords_for_language
+
+WORD_RE = re.compile(r"\w+", re.UNICODE)
+MIN_PART = 4  # shortest compound part taken from the vocabulary
+MIN_COMPOUND = 7  # shorter words are never split
+
+# Short or important parts that the vocabulary alone would miss; folded, lower-case.
+BASE_WORDS = {
+    "wlan", "wifi", "lan", "tv", "sim", "esim", "pin", "puk", "app", "box", "modem", "router", "passwort",
+    "kennwort", "netz", "name", "kanal", "band", "gast", "einrichtung", "internet", "telefon", "festnetz",
+    "handy", "nummer", "rufnummer", "sender", "suchlauf", "liste", "fernbedienung", "rechnung", "konto",
+    "kunde", "kunden", "vertrag", "umzug", "anschluss", "dose", "kabel", "signal", "empfang", "daten",
+    "volumen", "speed", "test", "reichweite", "repeater", "mesh", "schutz", "jugend", "code", "anruf",
+    "umleitung", "sperre", "werbung", "werbe", "karte", "ausland", "store", "stoerung", "storung", "mail",
+    "ansage", "leuchte", "leuchten", "lampe", "neustart", "start", "update", "firmware", "glas", "faser",
+    "steckdose", "adapter", "geraet", "gerat", "bild", "ton", "zahlung", "mahnung", "ebill", "login",
+    "passwort", "schlussel", "adresse", "wohnort", "strasse", "ort", "tarif", "abo", "option", "menu",
+}
+
+_FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "å": "a"})
+
+
+def fold(text: str) -> str:
+    """Lower-case, umlauts to their base letter, ß to ss, other accents removed."""
+    text = text.lower().translate(_FOLD)
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def words(text: str) -> list[str]:
+    """The folded words of a text, in order (the tokenizer's view, without stemming)."""
+    return [fold(w) for w in WORD_RE.findall(text or "")]
+
+
+class FoldFilter(Filter):
+    """Umlaut/ß/accent folding on lower-cased tokens."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = fold(t.text)
+            yield t
+
+
+class DecompoundFilter(Filter):
+    """Emit each compound's parts at the compound's position, after the compound itself.
+
+    Parts must be in ``wordset`` (folded words); a linking "s", "n", "en" or "es" between parts is allowed
+    (Einrichtungsassistent = einrichtung + s + assistent). Fewest parts win, then the longest first part.
+    """
+
+    LINKS = ("", "s", "n", "en", "es", "e")
+
+    def __init__(self, wordset: Iterable[str] = ()):
+        self.wordset = frozenset(wordset)
+        self._memo: dict[str, list[str] | None] = {}
+
+    def __eq__(self, other):
+        return isinstance(other, DecompoundFilter) and self.wordset == other.wordset
+
+    def __getstate__(self):
+        return {"wordset": self.wordset}
+
+    def __setstate__(self, state):
+        self.wordset = state["wordset"]
+        self._memo = {}
+
+    def split(self, word: str, top: bool = True) -> list[str] | None:
+        if not top and word in self.wordset:
+            return [word]
+        if len(word) < (MIN_COMPOUND if top else MIN_PART):
+            return None
+        key = word if top else "\0" + word
+        if key in self._memo:
+            return self._memo[key]
+        best: list[str] | None = None
+        for i in range(len(word) - MIN_PART, MIN_PART - 1, -1):
+            head = word[:i]
+            if head not in self.wordset:
+                continue
+            for link in self.LINKS:
+                rest = word[i:]
+                if link:
+                    if not rest.startswith(link):
+                        continue
+                    rest = rest[len(link):]
+                tail = self.split(rest, top=False)
+                if tail and (best is None or len(tail) + 1 < len(best)):
+                    best = [head, *tail]
+            if best is not None and len(best) == 2:
+                break
+        # short domain parts (tv, sim, pin, box) at the start: "tvbox", "simkarte"
+        if best is None:
+            for short in ("tv", "sim", "pin", "puk", "lan", "app", "box", "wlan"):
+                if word.startswith(short) and len(word) - len(short) >= MIN_PART:
+                    tail = self.split(word[len(short):], top=False)
+                    if tail:
+                        best = [short, *tail]
+                        break
+        if len(self._memo) < 200_000:
+            self._memo[key] = best
+        return best
+
+    def __call__(self, tokens):
+        for t in tokens:
+            yield t
+            parts = self.split(t.text)
+            if parts:
+                original = t.text
+                for part in parts:
+                    t.text = part
+                    yield t
+                t.text = original
+
+
+# Stopwords that, once folded, collide with content words ("andern" vs "ändern").
+_NOT_STOPWORDS = {"andern", "anderen", "andere", "anderer", "anderes", "anderem", "ander", "anderm"}
+
+
+def _stoplist(lang: str) -> frozenset[str]:
+    return frozenset(fold(w) for w in stopwords_for_language("de" if lang == "de" else "en")) - _NOT_STOPWORDS
+
+
+_PARTICIPLE = re.compile(r"^(ein|an|auf|aus|ab|zu|um|vor|zuruck|mit|nach|weg|her|hin|los|frei|fest|)ge"
+                         r"([a-z]{3,}?)(et|t)$")
+
+
+class ParticipleFilter(Filter):
+    """German past participles to their verb stem before stemming: "eingerichtet" → "einricht",
+    "gesperrt" → "sperr", so they meet "einrichten"/"Einrichtung" and "sperren"."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            if len(t.text) >= 7:
+                m = _PARTICIPLE.match(t.text)
+                if m:
+                    t.text = m.group(1) + m.group(2)
+            yield t
+
+
+STOPWORDS = {"de": _stoplist("de") | {"gehts", "eigentlich", "bitte", "hallo", "mal", "immer", "mehr", "mein",
+                                      "meine", "meinem", "meinen", "meiner"},
+             "en": _stoplist("en") | {"how", "can", "my", "please"}}
+ALL_STOPWORDS = STOPWORDS["de"] | STOPWORDS["en"]
+
+
+def language_analyzer(lang: str, wordset: Iterable[str] = (), *, stemming: bool = True,
+                      decompound: bool = True):
+    """The index-and-query analyzer for one language ("de" or "en")."""
+    chain = RegexTokenizer(r"\w+") | LowercaseFilter() | FoldFilter() | StopFilter(STOPWORDS[lang], minsize=1)
+    if decompound:
+        chain = chain | DecompoundFilter(set(wordset) | BASE_WORDS)
+    if stemming:
+        if lang == "de":
+            chain = chain | ParticipleFilter()
+        chain = chain | StemFilter(lang="de" if lang == "de" else "en", cachesize=50_000)
+    return chain
+
+
+def plain_analyzer():
+    """Folded, unstemmed words (the spelling-correction vocabulary)."""
+    return RegexTokenizer(r"\w+") | LowercaseFilter() | FoldFilter()
+
+
+def ngram_analyzer():
+    """Trigrams of folded words: a typo still shares most of them with the right word."""
+    return RegexTokenizer(r"\w+") | LowercaseFilter() | FoldFilter() | NgramFilter(3, 3)
+
+
+def prefix_analyzer():
+    """Edge n-grams of folded title words, for suggest-as-you-type."""
+    return RegexTokenizer(r"\w+") | LowercaseFilter() | FoldFilter() | NgramFilter(1, 20, at="start")
+
+
+def build_wordset(texts: Iterable[str], min_docs: int = 1) -> set[str]:
+    """The decompounding word list from the content's own vocabulary: folded words of at least MIN_PART
+    letters that are not stopwords. Compounds in the vocabulary are harmless: a part must itself be a word."""
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update(set(words(text)))
+    return {w for w, n in counts.items()
+            if n >= min_docs and len(w) >= MIN_PART and w.isalpha() and w not in ALL_STOPWORDS} | BASE_WORDS

@@ -1,0 +1,68 @@
+"""Keeps the index in step with the database: after_flush collects the (type, id) keys of new, changed and
+deleted records of registered models (and of related records, e.g. an Answer re-indexes its Question);
+after_commit applies them; after_rollback drops them. The database is the truth; the index is derived."""
+from __future__ import annotations
+
+import logging
+from itertools import chain
+
+from flask import current_app, has_app_context
+from flask_sqlalchemy.session import Session as FlaskSession
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from search import documents
+
+log = logging.getLogger(__name__)
+_KEY = "search_changes"
+_installed = False
+
+
+def _after_flush(session, _flush_context):
+    changes = session.info.setdefault(_KEY, set())
+    for obj in chain(session.new, session.dirty, session.deleted):
+        try:
+            changes.update(documents.keys_for(obj))
+        except Exception:  # never let indexing bookkeeping break a write
+            log.exception("search: could not collect keys for %r", obj)
+
+
+def _after_commit(session):
+    keys = session.info.pop(_KEY, None)
+    if not keys or not has_app_context():
+        return
+    app = current_app._get_current_object()
+    if not app.config.get("SEARCH_INDEX_ON_COMMIT", True) or "search" not in app.extensions:
+        return
+    index_keys(app, sorted(keys))
+
+
+def _after_rollback(session):
+    session.info.pop(_KEY, None)
+
+
+def index_keys(app, keys: list[str]) -> bool:
+    """Apply ``keys`` to the index now (reading the database inside the index lock). Never raises."""
+    from core.extensions import db
+
+    backend = app.extensions["search"].backend
+
+    def load(retry: list[str]):
+        with Session(db.engine) as session:
+            return documents.load_keys(session, list(keys) + list(retry))
+
+    try:
+        return backend.apply(load, keys)
+    except Exception:
+        log.exception("search: indexing failed")
+        return False
+
+
+def install() -> None:
+    global _installed
+    if _installed:
+        return
+    event.listen(FlaskSession, "after_flush", _after_flush)
+    event.listen(FlaskSession, "after_commit", _after_commit)
+    event.listen(FlaskSession, "after_rollback", _after_rollback)
+    _installed = True

@@ -1,0 +1,483 @@
+"""Whoosh implementation of the search backend.
+
+Layout under SEARCH_INDEX_DIR: ``current`` (a symlink to the live generation directory ``gen-<ns>``),
+``pending.log`` (keys whose indexing failed, retried by the next writer), ``.lock`` (serialises creation).
+
+Whoosh facts this follows (whoosh-reloaded 2.7.5): never ``Searcher.refresh()`` (wrong results after merges and
+deletes) — open a new searcher; one searcher per process, reopened only when ``up_to_date()`` is false or the
+generation changed; a second writer gets ``LockError`` at once, so writers use ``writer(timeout=…, delay=…)``
+and a writer that still cannot get the lock queues its keys in ``pending.log`` instead of failing the request.
+"""
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh import sorting
+from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.highlight import ContextFragmenter, Formatter, get_text
+from whoosh.index import LockError
+from whoosh.query import And, Or, Term
+
+from search import analysis
+from search.backend import Document, Hit, Query, Results, SearchBackend, SearchUnavailable
+
+log = logging.getLogger(__name__)
+
+LANGS = ("de", "en")
+FIELD_BOOSTS = {"title": 3.0, "tags": 2.0, "body": 1.0}
+WRITE_TIMEOUT = 10.0
+WRITE_DELAY = 0.05
+MAX_WORDS = 12
+START, END = "\x01", "\x02"
+
+# Language features can be switched off for the relevance evaluation's with/without figures.
+FEATURES = {"stemming": True, "decompounding": True, "synonyms": True, "ngrams": True, "correction": True}
+
+
+def make_schema(wordset: Iterable[str] = ()) -> Schema:
+    wordset = set(wordset)
+    fields = {
+        "key": ID(unique=True, stored=True),
+        "type": ID(stored=True),
+        "category": ID(stored=True),
+        "lang": ID(stored=True),
+        "obj_id": STORED,
+        "slug": STORED,
+        "url": STORED,
+        "title": STORED,
+        "summary": STORED,
+        "cues": STORED,
+        "chapters": STORED,
+        "version": STORED,
+        "spell": TEXT(analyzer=analysis.plain_analyzer(), phrase=False),
+        "ngram": TEXT(analyzer=analysis.ngram_analyzer(), phrase=False),
+        "prefix": TEXT(analyzer=analysis.prefix_analyzer(), phrase=False),
+    }
+    for lang in LANGS:
+        analyzer = analysis.language_analyzer(lang, wordset, stemming=FEATURES["stemming"],
+                                              decompound=FEATURES["decompounding"])
+        fields[f"title_{lang}"] = TEXT(analyzer=analyzer, phrase=False)
+        fields[f"tags_{lang}"] = TEXT(analyzer=analyzer, phrase=False)
+        fields[f"body_{lang}"] = TEXT(analyzer=analyzer, phrase=False, stored=True)
+    return Schema(**fields)
+
+
+def document_fields(doc: Document) -> dict:
+    lang = doc.lang if doc.lang in LANGS else "de"
+    tags = " ".join(doc.tags)
+    body = "\n".join(p for p in (doc.summary, doc.body) if p)
+    fields = {
+        "key": doc.key, "type": doc.type, "category": doc.category or "-", "lang": lang,
+        "obj_id": doc.obj_id, "slug": doc.slug, "url": doc.url, "title": doc.title, "summary": doc.summary,
+        "cues": [list(c) for c in doc.cues], "chapters": [list(c) for c in doc.chapters], "version": doc.version,
+        f"title_{lang}": doc.title, f"tags_{lang}": tags, f"body_{lang}": body,
+        "spell": f"{doc.title} {tags} {body}", "ngram": f"{doc.title} {tags}", "prefix": doc.title,
+    }
+    if doc.boost != 1.0:
+        fields["_boost"] = doc.boost
+    return fields
+
+
+class _SegmentFormatter(Formatter):
+    """Marks matches with control characters; the service turns them into escaped segments."""
+
+    between = " … "
+
+    def format_token(self, text, token, replace=False):
+        return START + get_text(text, token, replace) + END
+
+
+def segments(marked: str) -> list[tuple[str, bool]]:
+    out: list[tuple[str, bool]] = []
+    for i, part in enumerate(marked.replace(END, START).split(START)):
+        if part:
+            out.append((part, i % 2 == 1))
+    return out
+
+
+def edit_distance(a: str, b: str, limit: int = 3) -> int:
+    """Damerau-Levenshtein (optimal string alignment) distance."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+class WhooshBackend(SearchBackend):
+    def __init__(self, root: str | os.PathLike):
+        self.root = Path(root)
+        self._lock = threading.RLock()
+        self._ix = None
+        self._ix_dir: Path | None = None
+        self._searcher = None
+
+    # -- directories -------------------------------------------------------------------------------------------
+    @contextmanager
+    def _file_lock(self, name: str):
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / name, "a+") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield fh
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def current_dir(self) -> Path | None:
+        link = self.root / "current"
+        try:
+            return (self.root / os.readlink(link)).resolve()
+        except OSError:
+            return None
+
+    def _swap(self, new_dir: Path) -> Path | None:
+        old = self.current_dir()
+        tmp = self.root / f"current.{os.getpid()}.tmp"
+        if tmp.is_symlink() or tmp.exists():
+            tmp.unlink()
+        os.symlink(new_dir.name, tmp)
+        os.replace(tmp, self.root / "current")  # atomic on POSIX
+        return old
+
+    def ensure(self) -> Path:
+        """The live generation directory, created empty on first use."""
+        current = self.current_dir()
+        if current is not None and current.exists():
+            return current
+        with self._file_lock(".lock"):
+            current = self.current_dir()
+            if current is not None and current.exists():
+                return current
+            new_dir = self.root / f"gen-{time.time_ns()}"
+            new_dir.mkdir(parents=True)
+            whoosh_index.create_in(str(new_dir), make_schema())
+            self._swap(new_dir)
+            return new_dir
+
+    def _open(self):
+        try:
+            directory = self.ensure()
+            if self._ix is None or self._ix_dir != directory:
+                self._ix = whoosh_index.open_dir(str(directory))
+                self._ix_dir = directory
+                self._searcher = None
+            return self._ix
+        except (OSError, whoosh_index.IndexError, EOFError, ValueError) as exc:
+            self._ix = None
+            raise SearchUnavailable(str(exc)) from exc
+
+    def searcher(self):
+        """This process's searcher; a new one only when the index changed (never Searcher.refresh())."""
+        with self._lock:
+            ix = self._open()
+            try:
+                if self._searcher is None or not self._searcher.up_to_date():
+                    self._searcher = ix.searcher()
+            except Exception as exc:  # a corrupt or half-deleted index must not break pages
+                self._ix = None
+                self._searcher = None
+                raise SearchUnavailable(str(exc)) from exc
+            return self._searcher
+
+    # -- writing -------------------------------------------------------------------------------------------------
+    def _queue(self, keys: Iterable[str]) -> None:
+        keys = [k for k in keys if k]
+        if not keys:
+            return
+        with self._file_lock("pending.log") as fh:
+            fh.seek(0, os.SEEK_END)
+            fh.write("".join(k + "\n" for k in keys))
+
+    def pending(self) -> list[str]:
+        path = self.root / "pending.log"
+        if not path.exists():
+            return []
+        return [line.strip() for line in path.read_text().splitlines() if line.strip()]
+
+    def _take_pending(self) -> list[str]:
+        with self._file_lock("pending.log") as fh:
+            fh.seek(0)
+            keys = [line.strip() for line in fh.read().splitlines() if line.strip()]
+            fh.seek(0)
+            fh.truncate()
+        return keys
+
+    def apply(self, load, keys=()) -> bool:
+        keys = list(keys)
+        for _attempt in range(3):
+            try:
+                ix = self._open()
+                writer = ix.writer(timeout=WRITE_TIMEOUT, delay=WRITE_DELAY)
+            except (LockError, SearchUnavailable, OSError) as exc:
+                log.warning("search index busy or unavailable (%s); %d changes queued for retry", exc, len(keys))
+                self._queue(keys)
+                return False
+            if self.current_dir() != self._ix_dir:  # a reindex swapped generations while we waited
+                writer.cancel()
+                continue
+            try:
+                retry = self._take_pending()
+                docs, deletes = load(retry)
+                for key in deletes:
+                    writer.delete_by_term("key", key)
+                for doc in docs:
+                    writer.update_document(**document_fields(doc))
+                writer.commit(merge=True)
+                return True
+            except Exception:
+                writer.cancel()
+                self._queue(keys + retry)
+                log.exception("search indexing failed; changes queued for retry")
+                return False
+        self._queue(keys)
+        return False
+
+    def rebuild(self, documents, vocabulary, progress=None, procs=1) -> int:
+        """Build a fresh generation, swap it in atomically, drop the old one. Incremental writers wait for (and
+        then queue behind) the old generation's lock meanwhile, so no change made during the rebuild is lost."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        old_dir = self.current_dir()
+        old_writer = None
+        if old_dir is not None and old_dir.exists():
+            try:
+                old_writer = whoosh_index.open_dir(str(old_dir)).writer(timeout=60, delay=0.1)
+            except Exception:  # corrupt old index: rebuild anyway
+                old_writer = None
+        new_dir = self.root / f"gen-{time.time_ns()}"
+        new_dir.mkdir(parents=True)
+        try:
+            ix = whoosh_index.create_in(str(new_dir), make_schema(analysis.build_wordset(vocabulary)))
+            kwargs = {"procs": procs, "multisegment": True, "limitmb": 256} if procs > 1 else {"limitmb": 256}
+            writer = ix.writer(**kwargs)
+            count = 0
+            for doc in documents:
+                writer.add_document(**document_fields(doc))
+                count += 1
+                if progress and count % 500 == 0:
+                    progress(count)
+            writer.commit()
+            if progress:
+                progress(count)
+            self._swap(new_dir)
+        except BaseException:
+            shutil.rmtree(new_dir, ignore_errors=True)
+            raise
+        finally:
+            if old_writer is not None:
+                old_writer.cancel()
+        if old_dir is not None and old_dir != new_dir:
+            shutil.rmtree(old_dir, ignore_errors=True)
+        with self._lock:
+            self._ix = None
+            self._searcher = None
+        return count
+
+    def versions(self) -> dict[str, str]:
+        searcher = self.searcher()
+        return {fields["key"]: fields.get("version", "") for fields in searcher.reader().all_stored_fields()}
+
+    # -- querying ------------------------------------------------------------------------------------------------
+    def _analyzers(self, schema):
+        return {lang: schema[f"body_{lang}"].analyzer for lang in LANGS}
+
+    def _word_clause(self, analyzers, word: str):
+        subs = []
+        for lang, analyzer in analyzers.items():
+            tokens = [t.text for t in analyzer(word, mode="query")]
+            if not tokens:
+                continue
+            whole, parts = tokens[0], tokens[1:]
+            for name, boost in FIELD_BOOSTS.items():
+                field = f"{name}_{lang}"
+                subs.append(Term(field, whole, boost=boost))
+                if parts:
+                    subs.append(And([Term(field, p, boost=boost * 0.8) for p in parts]))
+        return Or(subs) if subs else None
+
+    def _ngram_clause(self, word: str, boost: float = 0.3):
+        grams = {word[i:i + 3] for i in range(len(word) - 2)}
+        return Or([Term("ngram", g, boost=boost) for g in sorted(grams)]) if grams else None
+
+    def _known(self, searcher, clause) -> bool:
+        for term in clause.leaves():
+            if isinstance(term, Term) and searcher.doc_frequency(term.fieldname, term.text):
+                return True
+        return False
+
+    def _correction(self, searcher, word: str) -> str | None:
+        if len(word) < 4 or not word.isalpha():
+            return None
+        maxdist = 1 if len(word) <= 5 else 2
+        reader = searcher.reader()
+        best = None
+        for cand in reader.terms_within("spell", word, maxdist, prefix=1):
+            if cand == word:
+                continue
+            dist = edit_distance(word, cand, maxdist)
+            freq = reader.doc_frequency("spell", cand)
+            rank = (dist, -freq, cand)
+            if best is None or rank < best:
+                best = rank
+        return best[2] if best else None
+
+    def build(self, searcher, text: str, synonyms: list[list[str]]):
+        """The Whoosh query for a user's text: one clause per word (or synonym phrase), every field and language
+        (title > tags > body), unknown words corrected or matched by trigrams. Returns (clauses, corrected
+        words, body terms for cue matching)."""
+        analyzers = self._analyzers(searcher.schema)
+        all_words = analysis.words(text)[:MAX_WORDS * 2]
+        content = [w for w in all_words if w not in analysis.ALL_STOPWORDS]
+        use = content or all_words
+        use = use[:MAX_WORDS]
+        clauses = []
+        corrections: dict[str, str] = {}
+        i = 0
+        groups = [[tuple(analysis.words(p)) for p in group] for group in synonyms] if FEATURES["synonyms"] else []
+        while i < len(use):
+            matched = None
+            for group in groups:
+                for phrase in group:
+                    if phrase and tuple(use[i:i + len(phrase)]) == phrase and (matched is None
+                                                                               or len(phrase) > matched[0]):
+                        matched = (len(phrase), group)
+            if matched:
+                alts = []
+                for phrase in matched[1]:
+                    parts = [c for c in (self._word_clause(analyzers, w) for w in phrase
+                                         if w not in analysis.ALL_STOPWORDS) if c is not None]
+                    if parts:
+                        alts.append(parts[0] if len(parts) == 1 else And(parts))
+                if alts:
+                    clauses.append(Or(alts))
+                i += matched[0]
+                continue
+            word = use[i]
+            i += 1
+            clause = self._word_clause(analyzers, word)
+            if clause is None:
+                continue
+            if self._known(searcher, clause):
+                clauses.append(clause)
+                continue
+            fix = self._correction(searcher, word) if FEATURES["correction"] else None
+            fixed = self._word_clause(analyzers, fix) if fix else None
+            if fix:
+                corrections[word] = fix
+            ngram = self._ngram_clause(word) if FEATURES["ngrams"] else None
+            if fixed is not None:
+                clauses.append(Or([fixed, ngram]) if ngram is not None else fixed)
+            elif fix is None and ngram is not None:
+                clauses.append(ngram)
+            elif fix is None:
+                clauses.append(clause)  # stays unmatched: the OR fallback still finds the other words
+        return clauses, corrections
+
+    def search(self, query: Query) -> Results:
+        searcher = self.searcher()
+        results = Results(query=query.text, page=query.page, per_page=query.per_page)
+        clauses, corrections = self.build(searcher, query.text, query.synonyms)
+        if not clauses:
+            return results
+        filters = [Term(name, value) for name, value in (("type", query.type), ("category", query.category))
+                   if value]
+        filter_q = And(filters) if filters else None
+        facets = {"type": sorting.FieldFacet("type"), "category": sorting.FieldFacet("category")}
+        candidates = [And(clauses)] if len(clauses) > 1 else [clauses[0]]
+        if len(clauses) > 1:
+            candidates.append(Or(clauses))
+        for q in candidates:
+            page = searcher.search_page(q, max(query.page, 1), pagelen=query.per_page, filter=filter_q,
+                                        terms=True, groupedby=facets if filter_q is None else None,
+                                        maptype=sorting.Count)
+            if page.total or q is candidates[-1]:
+                break
+        raw = page.results
+        if filter_q is None:
+            grouped = raw
+        else:
+            grouped = searcher.search(q, limit=1, groupedby=facets, maptype=sorting.Count)
+        results.facets = {name: {k: v for k, v in sorted(grouped.groups(name).items(), key=lambda kv: -kv[1])
+                                 if k and k != "-"} for name in facets}
+        results.total = page.total
+        if corrections:
+            results.suggestion = " ".join(corrections.get(w, w) for w in analysis.words(query.text)[:MAX_WORDS * 2])
+            results.corrected = True
+        raw.fragmenter = ContextFragmenter(maxchars=220, surround=60)
+        raw.formatter = _SegmentFormatter()
+        terms_by_lang = {lang: {t for f, t in q.iter_all_terms() if f == f"body_{lang}"} for lang in LANGS}
+        terms_by_lang = {lang: {(t.decode() if isinstance(t, bytes) else t) for t in ts}
+                         for lang, ts in terms_by_lang.items()}
+        analyzers = self._analyzers(searcher.schema)
+        for hit in page:
+            fields = hit.fields()
+            lang = fields.get("lang", "de")
+            snippet: list[tuple[str, bool]] = []
+            t = None
+            if fields["type"] == "video":
+                t, snippet = self._best_cue(fields, analyzers[lang], terms_by_lang.get(lang, set()))
+            if not snippet and query.highlight:
+                marked = hit.highlights(f"body_{lang}", top=2)
+                snippet = segments(marked) if marked else []
+            if not snippet:
+                snippet = [((fields.get("summary") or "")[:220], False)]
+            results.hits.append(Hit(type=fields["type"], obj_id=fields["obj_id"], slug=fields.get("slug", ""),
+                                    title=fields["title"], url=fields["url"],
+                                    category="" if fields.get("category") == "-" else fields.get("category", ""),
+                                    snippet=snippet, t=t, score=hit.score or 0.0))
+        return results
+
+    def _best_cue(self, fields, analyzer, terms: set[str]):
+        """The transcript cue (or chapter) that matches most query terms: its start second and its text."""
+        if not terms:
+            return None, []
+        best = None
+        for kind, items in ((0, fields.get("chapters") or []), (1, fields.get("cues") or [])):
+            for start, text in items:
+                found = {tok.text for tok in analyzer(text)} & terms
+                if found and (best is None or len(found) > best[0]):
+                    best = (len(found), int(start), text, kind)
+        if best is None:
+            return None, []
+        _n, start, text, _kind = best
+        marked = []
+        pos = 0
+        for m in analysis.WORD_RE.finditer(text):
+            if m.start() > pos:
+                marked.append((text[pos:m.start()], False))
+            tokens = {tok.text for tok in analyzer(m.group())}
+            marked.append((m.group(), bool(tokens & terms)))
+            pos = m.end()
+        if pos < len(text):
+            marked.append((text[pos:], False))
+        return start, marked
+
+    def suggest(self, text: str, limit: int = 8) -> list[dict]:
+        words = analysis.words(text)[:MAX_WORDS]
+        if not words:
+            return []
+        searcher = self.searcher()
+        last = words[-1][:20]
+        body = [w[:20] for w in words[:-1] if w not in analysis.ALL_STOPWORDS]
+        terms = [Term("prefix", w) for w in body] + [Term("prefix", last)]
+        q = And(terms) if len(terms) > 1 else terms[0]
+        hits = searcher.search(q, limit=limit)
+        if not len(hits) and len(terms) > 1:
+            hits = searcher.search(Or(terms), limit=limit)
+        return [{"type": h["type"], "title": h["title"], "url": h["url"]} for h in hits]
