@@ -26,7 +26,7 @@ def banner_levels():
 
 
 class BannerForm(FlaskForm):
-    level = SelectField(_l("Art"), choices=banner_levels(), validators=[DataRequired()])
+    level = SelectField(_l("Art"), choices=banner_levels())  # the choices validate it
     title = StringField(_l("Titel"), validators=[DataRequired(), Length(max=200)])
     message = TextAreaField(_l("Meldung"), validators=[Optional(), Length(max=2000)])
     region = StringField(_l("Region"), validators=[Optional(), Length(max=120)])

@@ -1,6 +1,8 @@
 """Customer journey in Chromium: home → category tile → article → "Ja" → thank-you, vote stored; 360 px layout."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from core.extensions import db
@@ -81,3 +83,20 @@ def test_no_horizontal_scroll_at_360px(page, base_url, journey_article, third_pa
     page.goto(base_url + path)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert third_party_requests == []
+
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="axe-core not installed (npm install axe-core)")
+@pytest.mark.parametrize("path", ["/", "/themen/journey-wlan", "ARTICLE", "/status"])
+def test_no_serious_accessibility_violations(page, base_url, journey_article, path):
+    if path == "ARTICLE":
+        path = f"/artikel/{journey_article['slug']}"
+    page.goto(base_url + path)
+    # evaluate() runs through the DevTools protocol, so the strict CSP (no inline script) stays untouched.
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = page.evaluate("axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']}})")
+    serious = [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]
+               if v["impact"] in ("serious", "critical")]
+    assert serious == []
