@@ -39,11 +39,11 @@ def test_category_mixes_articles_and_videos_language_first(app, client):
     html = client.get("/themen/internet").get_data(as_text=True)
     assert html.index("Zeta Router") < html.index("Alpha modem")
     assert "Router neu starten" in html and "2:05" in html and "Versteckt" not in html
-    assert 'class="lang-badge" lang="en"' in html
+    assert 'class="lang-badge" lang="en"' in html and 'class="lang-badge" lang="de"' not in html
 
     english = client.get("/themen/internet", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert english.index("Alpha modem") < english.index("Zeta Router")
-    assert 'class="lang-badge" lang="de"' in english
+    assert 'class="lang-badge" lang="de"' in english and 'class="lang-badge" lang="en"' not in english
     assert "Video tutorials" in english and "Articles" in english
 
 
@@ -112,3 +112,25 @@ def test_banner_text_is_escaped(app, client):
     db.session.commit()
     html = client.get("/status").get_data(as_text=True)
     assert "<script>alert(1)" not in html and "&lt;script&gt;" in html
+
+
+def test_video_cards_link_to_the_video_page_when_it_exists(app, client):
+    from flask import url_for
+    category = make_category("tv")
+    video = make_video(category, title="Senderliste sortieren", duration=3725, provider_id="abcDEF12345")
+    db.session.commit()
+    html = client.get("/themen/tv").get_data(as_text=True)
+    assert "1:02:05" in html
+    if "videos.detail" in app.view_functions:
+        with app.test_request_context():
+            assert f'href="{url_for("videos.detail", id=video.provider_id)}"' in html
+    else:
+        assert "<h3 class=\"video-card__title\">Senderliste sortieren</h3>" in html
+
+
+def test_english_home(app, client):
+    make_category("wlan", name_de="WLAN zu Hause", name_en="Home Wi-Fi")
+    db.session.commit()
+    html = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "How can we help?" in html and "Home Wi-Fi" in html and "0 articles" in html
+    assert '<html lang="en">' in html
