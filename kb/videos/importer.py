@@ -64,6 +64,9 @@ class Record:
 def one_line(text: str) -> str:
     text = re.sub(r"\x1b\[[0-9;]*m", "", str(text))
     text = re.sub(r"^(ERROR|WARNING):\s*", "", text.strip())
+    text = re.sub(r"\s*\(caused by .*$", "", text, flags=re.DOTALL)
+    if "Unable to download" in text or "Failed to establish" in text or "timed out" in text:
+        text = "Netzwerkfehler: " + text
     return re.sub(r"\s+", " ", text)[:300]
 
 
@@ -389,10 +392,12 @@ def fetch_url(url: str, *, download: bool = False, media_dir: Path | None = None
         raise ImportSourceError(f"Netzwerk- oder Dateifehler: {one_line(exc)}") from None
 
 
-def read_source(source: str, *, download: bool = False, media_dir: Path | None = None) -> list[Record | MappingError]:
+def read_source(source: str, *, download: bool = False, media_dir: Path | None = None,
+                echo: Echo = lambda line: None) -> list[Record | MappingError]:
     """Phase one: everything fetched and mapped, nothing written."""
     source = (source or "").strip()
     if re.match(r"^https?://", source, re.IGNORECASE):
+        echo(f"Abrufen mit yt-dlp: {source}" + (" (mit Download)" if download else " (nur Metadaten und Untertitel)"))
         return fetch_url(source, download=download, media_dir=media_dir)
     path = Path(source)
     if source and path.is_file():
@@ -440,7 +445,7 @@ def import_source(source: str, *, download: bool = False, media_dir: Path | None
     Raises ImportSourceError (database untouched) when the source itself fails."""
     if category_slug and _category(category_slug) is None:
         raise ImportSourceError(f"Unbekannte Kategorie: {category_slug}")
-    records = read_source(source, download=download, media_dir=media_dir)
+    records = read_source(source, download=download, media_dir=media_dir, echo=echo)
     if not records:
         raise ImportSourceError("Die Quelle enthält keine Videos.")
     try:

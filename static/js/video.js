@@ -161,8 +161,11 @@
       highlight(seconds);
       if (mainPlayer) {
         seekPlayer(mainPlayer, seconds);
-        if (mainPlayer.getAttribute("data-state") === "loaded" && !mainPlayer.querySelector("video")) {
-          mainPlayer.scrollIntoView({ block: "nearest" });
+        // Once something plays (or the notice shows the position), bring it into view; on a phone the
+        // transcript sits below the player.
+        if (mainPlayer.getAttribute("data-state") || mainPlayer.querySelector("video")) {
+          var box = mainPlayer.getBoundingClientRect();
+          if (box.bottom < 0 || box.top > window.innerHeight) { mainPlayer.scrollIntoView({ block: "nearest" }); }
         }
       }
     });

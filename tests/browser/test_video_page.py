@@ -14,6 +14,12 @@ from kb.videos.models import Video
 from tests.factories_videos import DEMO_DIR, MEDIA_FIXTURES, make_video
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """A Swiss German browser: the German UI (Accept-Language de-CH)."""
+    return {**browser_context_args, "locale": "de-CH"}
+
+
 @pytest.fixture(scope="module")
 def videos(live_app):
     with live_app.app_context():

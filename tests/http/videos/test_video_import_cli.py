@@ -70,8 +70,9 @@ def test_source_errors_one_line_nonzero_exit_database_unchanged(app, runner, tmp
     }[kind]
     result = runner.invoke(args=["content", "import-videos", *args])
     assert result.exit_code == 1
-    error_lines = [line for line in result.output.splitlines() if line.strip()]
+    error_lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(error_lines) == 1 and error_lines[0].startswith("Fehler: "), result.output
+    assert "neu" not in result.output  # nothing was written
     assert "Traceback" not in result.output
     db.session.expire_all()
     assert [(v.provider_id, v.title, v.metadata_hash) for v in db.session.execute(db.select(Video)).scalars()] == before

@@ -258,3 +258,20 @@ def test_english_translation(app, client):
     assert "Transcript" in html and "Load video" in html and "Always load videos" in html and "1 view" in html
     assert "Video tutorials" in client.get("/videos").get_data(as_text=True)
     assert client.get("/api/v1/videos/nope").json["message"] == "Video not found."
+
+
+def test_atom_feed_lists_published_videos(app, client):
+    make_video("abcDEF12345", title="Neues Video-Tutorial")
+    make_video("hidden00001", title="Verborgenes Video", status="hidden")
+    db.session.commit()
+    feed = client.get("/feeds/neu.atom").get_data(as_text=True)
+    assert "Neues Video-Tutorial" in feed and "/videos/abcDEF12345" in feed and "Verborgenes Video" not in feed
+
+
+def test_category_page_lists_videos_beside_articles(app, client):
+    wlan = make_category("wlan")
+    make_video("abcDEF12345", title="WLAN im Video", category=wlan)
+    make_article("WLAN im Artikel", category=wlan)
+    db.session.commit()
+    html = client.get("/themen/wlan").get_data(as_text=True)
+    assert "WLAN im Video" in html and 'href="/videos/abcDEF12345"' in html and "WLAN im Artikel" in html
