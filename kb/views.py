@@ -35,6 +35,11 @@ def video_url(video) -> str | None:
     return optional_url("videos.detail", id=video.provider_id)
 
 
+def video_thumbnail_url(video) -> str | None:
+    """Only self-hosted thumbnails: a provider's image URL would be a third-party request."""
+    return optional_url("videos.thumbnail", id=video.provider_id) if video.thumbnail_path else None
+
+
 def format_duration(seconds: int | None) -> str:
     if not seconds:
         return ""
@@ -97,7 +102,7 @@ def home():
 @bp.route("/themen/<slug>")
 def category(slug: str):
     category = services.category_by_slug(slug) or abort(404)
-    videos = [(video, video_url(video)) for video in services.category_videos(category)]
+    videos = [(video, video_url(video), video_thumbnail_url(video)) for video in services.category_videos(category)]
     return render_template("kb/category.html", category=category,
                            articles=services.category_articles(category, locale_code()), videos=videos)
 

@@ -134,3 +134,15 @@ def test_english_home(app, client):
     html = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "How can we help?" in html and "Home Wi-Fi" in html and "0 articles" in html
     assert '<html lang="en">' in html
+
+
+def test_video_thumbnails_only_when_self_hosted(app, client):
+    category = make_category("mobile")
+    make_video(category, title="Mit Bild", provider_id="thumbLocal01", thumbnail_path="thumbs/a.jpg",
+               thumbnail_url="https://i.ytimg.com/vi/x/hq.jpg")
+    make_video(category, title="Ohne Bild", provider_id="thumbRemote1", thumbnail_url="https://i.ytimg.com/vi/y/hq.jpg")
+    db.session.commit()
+    html = client.get("/themen/mobile").get_data(as_text=True)
+    assert "ytimg" not in html
+    if "videos.thumbnail" in app.view_functions:
+        assert html.count('class="video-card__thumb"') == 1
