@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from flask import current_app, has_request_context
 from flask_babel import gettext
 from sqlalchemy import case, func
+from sqlalchemy.exc import IntegrityError
 
 from core.errors import DomainError, NotFound, PermissionDenied
 from core.extensions import db
@@ -159,7 +160,15 @@ def record_feedback(article: Article, visitor_key: str, helpful: bool) -> VoteRe
         return VoteResult(existing, False)
     feedback = ArticleFeedback(article_id=article.id, visitor_hash=visitor_hash(visitor_key), helpful=helpful,
                                comment="")
-    db.session.add(feedback)
+    try:
+        # A savepoint: a double submit racing this one hits the unique constraint, which means "already voted".
+        with db.session.begin_nested():
+            db.session.add(feedback)
+    except IntegrityError:
+        existing = visitor_feedback(article, visitor_key)
+        if existing is None:
+            raise
+        return VoteResult(existing, False)
     # Update the counters in SQL so concurrent votes on other rows don't overwrite each other.
     column = Article.helpful_yes if helpful else Article.helpful_no
     db.session.execute(db.update(Article).where(Article.id == article.id).values({column: column + 1})

@@ -125,3 +125,21 @@ def test_newest_and_most_helpful(app):
     make_article("C", status="draft", helpful_yes=50)
     assert services.most_helpful_articles() == [b, a]
     assert {x.title for x in services.newest_articles()} == {"A", "B"}
+
+
+def test_racing_double_vote_is_a_duplicate_not_an_error(app, monkeypatch):
+    article = make_article()
+    services.record_feedback(article, "visitor:race", True)
+    db.session.commit()
+    # The second request checked before the first one's insert was visible: it must not fail.
+    real, calls = services.visitor_feedback, []
+
+    def stale_first_look(a, key):
+        calls.append(key)
+        return None if len(calls) == 1 else real(a, key)
+    monkeypatch.setattr(services, "visitor_feedback", stale_first_look)
+    result = services.record_feedback(article, "visitor:race", False)
+    db.session.commit()
+    assert not result.recorded
+    db.session.refresh(article)
+    assert (article.helpful_yes, article.helpful_no) == (1, 0)
