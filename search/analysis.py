@@ -123,14 +123,13 @@ class DecompoundFilter(Filter):
 
     def __call__(self, tokens):
         for t in tokens:
+            original = t.text  # downstream filters (the stemmer) change t.text while we are suspended
             yield t
-            parts = self.split(t.text)
+            parts = self.split(original)
             if parts:
-                original = t.text
                 for part in parts:
                     t.text = part
                     yield t
-                t.text = original
 
 
 # Stopwords that, once folded, collide with content words ("andern" vs "ändern").

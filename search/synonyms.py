@@ -16,7 +16,9 @@ DEFAULT_SYNONYMS = [
     ["Modem", "Router", "Internet-Box"],
     ["Passwort", "Kennwort", "Password"],
     ["Rechnung", "Bill", "Faktura"],
-    ["Umzug", "umziehen", "Wohnungswechsel", "moving"],
+    ["Umzug", "umziehen", "zügeln", "Wohnungswechsel"],
+    ["Lampe", "Leuchte", "LED", "Licht"],
+    ["Neustart", "neu starten", "restart"],
 ]
 _TTL = 30.0
 _cache: dict[str, tuple[float, list[list[str]]]] = {}

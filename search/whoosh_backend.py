@@ -25,19 +25,30 @@ from whoosh import sorting
 from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.highlight import ContextFragmenter, Formatter, get_text
 from whoosh.index import LockError
-from whoosh.query import And, Or, Term
+from whoosh.query import And, Term
+from whoosh.query import Or as _WhooshOr
 
 from search import analysis
 from search.backend import Document, Hit, Query, Results, SearchBackend, SearchUnavailable
 
 log = logging.getLogger(__name__)
 
+
+class Or(_WhooshOr):
+    """Union as a tree of matchers (Whoosh preloads whole arrays for small segments, which is slower here)."""
+
+    matcher_type = _WhooshOr.DEFAULT_MATCHER
+
+
 LANGS = ("de", "en")
-FIELD_BOOSTS = {"title": 3.0, "tags": 2.0, "body": 1.0}
+# Title three times and tags twice in the one "text" field per language: title > tags > body with a single
+# posting list per word and language (the separate title field serves the title-only matching of suggest).
+FIELD_BOOSTS = {"text": 1.0}
 WRITE_TIMEOUT = 10.0
 WRITE_DELAY = 0.05
 MAX_WORDS = 12
 START, END = "\x01", "\x02"
+HIGHLIGHT_CHARS = 4000  # snippets come from the first part of long bodies (bounded work per hit)
 
 # Language features can be switched off for the relevance evaluation's with/without figures.
 FEATURES = {"stemming": True, "decompounding": True, "synonyms": True, "ngrams": True, "correction": True}
@@ -47,8 +58,8 @@ def make_schema(wordset: Iterable[str] = ()) -> Schema:
     wordset = set(wordset)
     fields = {
         "key": ID(unique=True, stored=True),
-        "type": ID(stored=True),
-        "category": ID(stored=True),
+        "type": ID(stored=True, sortable=True),
+        "category": ID(stored=True, sortable=True),
         "lang": ID(stored=True),
         "obj_id": STORED,
         "slug": STORED,
@@ -62,12 +73,14 @@ def make_schema(wordset: Iterable[str] = ()) -> Schema:
         "ngram": TEXT(analyzer=analysis.ngram_analyzer(), phrase=False),
         "prefix": TEXT(analyzer=analysis.prefix_analyzer(), phrase=False),
     }
+    fields["body"] = STORED  # for highlighting
     for lang in LANGS:
         analyzer = analysis.language_analyzer(lang, wordset, stemming=FEATURES["stemming"],
                                               decompound=FEATURES["decompounding"])
+        # One "text" field per language (title, tags twice, body) keeps queries to one posting list per word
+        # and language; the short title field adds the title boost on top.
         fields[f"title_{lang}"] = TEXT(analyzer=analyzer, phrase=False)
-        fields[f"tags_{lang}"] = TEXT(analyzer=analyzer, phrase=False)
-        fields[f"body_{lang}"] = TEXT(analyzer=analyzer, phrase=False, stored=True)
+        fields[f"text_{lang}"] = TEXT(analyzer=analyzer, phrase=False)
     return Schema(**fields)
 
 
@@ -79,8 +92,10 @@ def document_fields(doc: Document) -> dict:
         "key": doc.key, "type": doc.type, "category": doc.category or "-", "lang": lang,
         "obj_id": doc.obj_id, "slug": doc.slug, "url": doc.url, "title": doc.title, "summary": doc.summary,
         "cues": [list(c) for c in doc.cues], "chapters": [list(c) for c in doc.chapters], "version": doc.version,
-        f"title_{lang}": doc.title, f"tags_{lang}": tags, f"body_{lang}": body,
-        "spell": f"{doc.title} {tags} {body}", "ngram": f"{doc.title} {tags}", "prefix": doc.title,
+        f"title_{lang}": doc.title, f"text_{lang}": f"{doc.title}\n{doc.title}\n{doc.title}\n{tags}\n{tags}\n{body}",
+        "body": body,
+        # spelling vocabulary: title, tags and summary (the body would double the analysis cost)
+        "spell": f"{doc.title} {tags} {doc.summary}", "ngram": f"{doc.title} {tags}", "prefix": doc.title,
     }
     if doc.boost != 1.0:
         fields["_boost"] = doc.boost
@@ -128,6 +143,7 @@ class WhooshBackend(SearchBackend):
         self._ix = None
         self._ix_dir: Path | None = None
         self._searcher = None
+        self._term_cache: dict[int, dict[str, frozenset[str]]] = {}
 
     # -- directories -------------------------------------------------------------------------------------------
     @contextmanager
@@ -295,7 +311,7 @@ class WhooshBackend(SearchBackend):
 
     # -- querying ------------------------------------------------------------------------------------------------
     def _analyzers(self, schema):
-        return {lang: schema[f"body_{lang}"].analyzer for lang in LANGS}
+        return {lang: schema[f"text_{lang}"].analyzer for lang in LANGS}
 
     def _word_clause(self, analyzers, word: str):
         subs = []
@@ -349,14 +365,22 @@ class WhooshBackend(SearchBackend):
         clauses = []
         corrections: dict[str, str] = {}
         i = 0
+        de = analyzers["de"]
+
+        def key(w: str) -> str:  # synonyms match on stems: "Lampen" finds the group of "Lampe"
+            toks = [t.text for t in de(w)]
+            return toks[0] if toks else w
+
         groups = [[tuple(analysis.words(p)) for p in group] for group in synonyms] if FEATURES["synonyms"] else []
+        keyed = [[tuple(key(w) for w in phrase) for phrase in group] for group in groups]
+        use_keys = [key(w) for w in use]
         while i < len(use):
             matched = None
-            for group in groups:
-                for phrase in group:
-                    if phrase and tuple(use[i:i + len(phrase)]) == phrase and (matched is None
-                                                                               or len(phrase) > matched[0]):
-                        matched = (len(phrase), group)
+            for group, kgroup in zip(groups, keyed):
+                for kphrase in kgroup:
+                    if kphrase and tuple(use_keys[i:i + len(kphrase)]) == kphrase and (
+                            matched is None or len(kphrase) > matched[0]):
+                        matched = (len(kphrase), group)
             if matched:
                 alts = []
                 for phrase in matched[1]:
@@ -395,33 +419,37 @@ class WhooshBackend(SearchBackend):
         clauses, corrections = self.build(searcher, query.text, query.synonyms)
         if not clauses:
             return results
-        filters = [Term(name, value) for name, value in (("type", query.type), ("category", query.category))
-                   if value]
-        filter_q = And(filters) if filters else None
-        facets = {"type": sorting.FieldFacet("type"), "category": sorting.FieldFacet("category")}
         candidates = [And(clauses)] if len(clauses) > 1 else [clauses[0]]
         if len(clauses) > 1:
             candidates.append(Or(clauses))
-        for q in candidates:
-            page = searcher.search_page(q, max(query.page, 1), pagelen=query.per_page, filter=filter_q,
-                                        terms=True, groupedby=facets if filter_q is None else None,
-                                        maptype=sorting.Count)
-            if page.total or q is candidates[-1]:
+        for q in candidates:  # every word first; if nothing has them all, any word (ranked by how many match)
+            matched = set(searcher.docs_for_query(q))
+            if matched:
                 break
-        raw = page.results
-        if filter_q is None:
-            grouped = raw
-        else:
-            grouped = searcher.search(q, limit=1, groupedby=facets, maptype=sorting.Count)
-        results.facets = {name: {k: v for k, v in sorted(grouped.groups(name).items(), key=lambda kv: -kv[1])
-                                 if k and k != "-"} for name in facets}
-        results.total = page.total
+        # Totals and facets from the unscored match set; scoring only for the page (Whoosh skips blocks).
+        values = self._facet_sets(searcher)
+        results.facets = {name: dict(sorted(((v, len(matched & docs)) for v, docs in sets.items()
+                                             if v != "-" and not matched.isdisjoint(docs)),
+                                            key=lambda kv: (-kv[1], kv[0])))
+                          for name, sets in values.items()}
+        allowed = matched
+        for name, value in (("type", query.type), ("category", query.category)):
+            if value:
+                allowed = allowed & values[name].get(value, frozenset())
+        results.total = len(allowed)
         if corrections:
             results.suggestion = " ".join(corrections.get(w, w) for w in analysis.words(query.text)[:MAX_WORDS * 2])
             results.corrected = True
+        first = (max(query.page, 1) - 1) * query.per_page
+        if first >= results.total:
+            return results
+        filter_q = And([Term(n, v) for n, v in (("type", query.type), ("category", query.category)) if v]) \
+            if (query.type or query.category) else None
+        raw = searcher.search(q, limit=first + query.per_page, filter=filter_q)
+        page = raw[first:first + query.per_page]
         raw.fragmenter = ContextFragmenter(maxchars=220, surround=60)
         raw.formatter = _SegmentFormatter()
-        terms_by_lang = {lang: {t for f, t in q.iter_all_terms() if f == f"body_{lang}"} for lang in LANGS}
+        terms_by_lang = {lang: {t for f, t in q.iter_all_terms() if f == f"text_{lang}"} for lang in LANGS}
         terms_by_lang = {lang: {(t.decode() if isinstance(t, bytes) else t) for t in ts}
                          for lang, ts in terms_by_lang.items()}
         analyzers = self._analyzers(searcher.schema)
@@ -433,8 +461,8 @@ class WhooshBackend(SearchBackend):
             if fields["type"] == "video":
                 t, snippet = self._best_cue(fields, analyzers[lang], terms_by_lang.get(lang, set()))
             if not snippet and query.highlight:
-                marked = hit.highlights(f"body_{lang}", top=2)
-                snippet = segments(marked) if marked else []
+                snippet = self._snippet((fields.get("body") or "")[:HIGHLIGHT_CHARS], analyzers[lang],
+                                        terms_by_lang.get(lang, set()))
             if not snippet:
                 snippet = [((fields.get("summary") or "")[:220], False)]
             results.hits.append(Hit(type=fields["type"], obj_id=fields["obj_id"], slug=fields.get("slug", ""),
@@ -443,6 +471,61 @@ class WhooshBackend(SearchBackend):
                                     snippet=snippet, t=t, score=hit.score or 0.0))
         return results
 
+    def _facet_sets(self, searcher) -> dict[str, dict[str, frozenset[int]]]:
+        """Per searcher: for each facet value, the set of its document numbers (built once from postings)."""
+        cached = getattr(searcher, "_helpcenter_facets", None)
+        if cached is None:
+            reader = searcher.reader()
+            cached = {name: {value: frozenset(reader.postings(name, value).all_ids())
+                             for value in reader.field_terms(name)} for name in ("type", "category")}
+            searcher._helpcenter_facets = cached
+        return cached
+
+    def _word_terms(self, analyzer, word: str) -> frozenset[str]:
+        cache = self._term_cache.setdefault(id(analyzer), {})
+        found = cache.get(word)
+        if found is None:
+            found = frozenset(tok.text for tok in analyzer(word))
+            if len(cache) < 100_000:
+                cache[word] = found
+        return found
+
+    def _mark(self, text: str, analyzer, terms: set[str]) -> list[tuple[str, bool]]:
+        out: list[tuple[str, bool]] = []
+        pos = 0
+        for m in analysis.WORD_RE.finditer(text):
+            if m.start() > pos:
+                out.append((text[pos:m.start()], False))
+            out.append((m.group(), bool(self._word_terms(analyzer, m.group()) & terms)))
+            pos = m.end()
+        if pos < len(text):
+            out.append((text[pos:], False))
+        return out
+
+    def _snippet(self, text: str, analyzer, terms: set[str], width: int = 32) -> list[tuple[str, bool]]:
+        """The window of about ``width`` words with the most query matches, matches marked."""
+        if not text or not terms:
+            return []
+        marked = self._mark(text, analyzer, terms)
+        word_idx = [i for i, (seg, _hit) in enumerate(marked) if analysis.WORD_RE.fullmatch(seg)]
+        hits = [k for k, i in enumerate(word_idx) if marked[i][1]]
+        if not hits:
+            return []
+        best_start, best_n = 0, -1
+        for k in hits:
+            start = max(0, k - 6)
+            n = sum(1 for h in hits if start <= h < start + width)
+            if n > best_n:
+                best_start, best_n = start, n
+        lo = word_idx[best_start]
+        hi = word_idx[min(len(word_idx) - 1, best_start + width - 1)]
+        window = marked[lo:hi + 1]
+        if lo > 0:
+            window.insert(0, ("… ", False))
+        if hi < len(marked) - 1:
+            window.append((" …", False))
+        return window
+
     def _best_cue(self, fields, analyzer, terms: set[str]):
         """The transcript cue (or chapter) that matches most query terms: its start second and its text."""
         if not terms:
@@ -450,23 +533,14 @@ class WhooshBackend(SearchBackend):
         best = None
         for kind, items in ((0, fields.get("chapters") or []), (1, fields.get("cues") or [])):
             for start, text in items:
-                found = {tok.text for tok in analyzer(text)} & terms
+                found = set()
+                for w in analysis.WORD_RE.findall(text):
+                    found |= self._word_terms(analyzer, w) & terms
                 if found and (best is None or len(found) > best[0]):
                     best = (len(found), int(start), text, kind)
         if best is None:
             return None, []
-        _n, start, text, _kind = best
-        marked = []
-        pos = 0
-        for m in analysis.WORD_RE.finditer(text):
-            if m.start() > pos:
-                marked.append((text[pos:m.start()], False))
-            tokens = {tok.text for tok in analyzer(m.group())}
-            marked.append((m.group(), bool(tokens & terms)))
-            pos = m.end()
-        if pos < len(text):
-            marked.append((text[pos:], False))
-        return start, marked
+        return best[1], self._mark(best[2], analyzer, terms)
 
     def suggest(self, text: str, limit: int = 8) -> list[dict]:
         words = analysis.words(text)[:MAX_WORDS]

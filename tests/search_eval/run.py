@@ -1,0 +1,110 @@
+"""Relevance evaluation: success@3 and MRR per query kind over the demo content.
+
+    .venv/bin/python -m tests.search_eval.run              # the figures with every feature on
+    .venv/bin/python -m tests.search_eval.run --ablation   # and with each language feature switched off
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+import yaml
+
+from core.extensions import db
+
+QUERIES = Path(__file__).with_name("queries.yaml")
+
+
+def load_queries() -> list[dict]:
+    return yaml.safe_load(QUERIES.read_text(encoding="utf-8"))
+
+
+def build_index(app) -> int:
+    from sqlalchemy.orm import Session
+
+    from search import documents
+    backend = app.extensions["search"].backend
+    with Session(db.engine) as session:
+        vocab = [f"{d.title} {' '.join(d.tags)} {d.summary} {d.body}" for d in documents.iter_all(session)]
+        return backend.rebuild(documents.iter_all(session), vocab)
+
+
+def result_key(hit) -> str:
+    return f"{hit.type}:{hit.slug if hit.type in ('article', 'video') else hit.obj_id}"
+
+
+def evaluate(app, queries: list[dict] | None = None) -> dict:
+    from search import service
+    queries = queries or load_queries()
+    per_kind: dict[str, list[tuple[bool, float]]] = defaultdict(list)
+    misses = []
+    for item in queries:
+        outcome = service.run(item["q"], log_it=False)
+        keys = [result_key(h) for h in outcome.results.hits]
+        expected = set(item["expect"])
+        rank = next((i + 1 for i, k in enumerate(keys) if k in expected), None)
+        per_kind[item["kind"]].append((rank is not None and rank <= 3, 1.0 / rank if rank else 0.0))
+        if not (rank and rank <= 3):
+            misses.append((item["q"], item["kind"], keys[:3]))
+    table = {kind: (sum(s for s, _ in v) / len(v), sum(r for _, r in v) / len(v), len(v))
+             for kind, v in sorted(per_kind.items())}
+    allv = [x for v in per_kind.values() for x in v]
+    table["all"] = (sum(s for s, _ in allv) / len(allv), sum(r for _, r in allv) / len(allv), len(allv))
+    return {"table": table, "misses": misses}
+
+
+def make_app(tmp: Path):
+    os.environ.setdefault("INSTANCE_PATH", str(tmp / "instance"))
+    from core import create_app
+    return create_app({"TESTING": True, "SECRET_KEY": "eval-secret-key-not-for-production",
+                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'eval.sqlite3'}",
+                       "SEARCH_INDEX_DIR": str(tmp / "index"), "SEARCH_INDEX_ON_COMMIT": False,
+                       "RATELIMIT_ENABLED": False})
+
+
+def print_table(title: str, result: dict) -> None:
+    print(f"\n{title}")
+    print(f"  {'kind':12} {'n':>3} {'success@3':>10} {'MRR':>6}")
+    for kind, (s3, mrr, n) in result["table"].items():
+        print(f"  {kind:12} {n:3d} {s3:10.2f} {mrr:6.2f}")
+
+
+def main() -> None:
+    from search import whoosh_backend
+    from tests.search_eval import loader
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--ablation", action="store_true")
+    parser.add_argument("--misses", action="store_true")
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="search-eval-"))
+    app = make_app(tmp)
+    with app.app_context():
+        db.create_all()
+        loader.load()
+        build_index(app)
+        result = evaluate(app)
+        print_table("all features", result)
+        if args.misses:
+            for q, kind, top in result["misses"]:
+                print(f"  miss [{kind}] {q!r}: {top}")
+        if args.ablation:
+            summary = [("all features", result["table"]["all"])]
+            for feature in ("stemming", "decompounding", "synonyms", "ngrams", "correction"):
+                whoosh_backend.FEATURES[feature] = False
+                build_index(app)
+                off = evaluate(app)
+                whoosh_backend.FEATURES[feature] = True
+                print_table(f"without {feature}", off)
+                summary.append((f"without {feature}", off["table"]["all"]))
+            build_index(app)
+            print("\n| configuration | success@3 | MRR |\n|---|---|---|")
+            for name, (s3, mrr, _n) in summary:
+                print(f"| {name} | {s3:.2f} | {mrr:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
