@@ -73,7 +73,7 @@ class Question(db.Model):
 
     @property
     def tag_names(self) -> list[str]:
-        return [tag.name for tag in self.tags]
+        return sorted(tag.name for tag in self.tags)
 
     @property
     def is_solved(self) -> bool:

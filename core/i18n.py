@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, current_app, redirect, request, session, url_for
+from flask import Blueprint, Flask, current_app, has_request_context, redirect, request, session, url_for
 from flask_babel import get_locale, refresh
 
 from core.extensions import babel
@@ -41,6 +41,8 @@ def compile_catalogs() -> int:
 
 def select_locale() -> str:
     supported = current_app.config["BABEL_SUPPORTED_LOCALES"]
+    if not has_request_context():  # CLI, jobs and services called outside a request
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = session.get("lang")
     if chosen in supported:
         return chosen
