@@ -3,6 +3,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from content import cli
+    from content import cli, views
 
     cli.init_app(app)
+    views.init_app(app)

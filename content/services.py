@@ -235,3 +235,52 @@ def categories() -> list[Category]:
 
 
 STATUSES = ARTICLE_STATUSES
+
+
+@dataclass
+class Dashboard:
+    my_drafts: list[Article]
+    to_review: list[Article]
+    due: list[Article]
+    recent: list[Article]
+    today: date
+
+
+def _filtered(query, status: str | None, category_id: int | None):
+    if status in ARTICLE_STATUSES:
+        query = query.where(Article.status == status)
+    if category_id:
+        query = query.where(Article.category_id == category_id)
+    return query
+
+
+def dashboard(user, *, status: str | None = None, category_id: int | None = None, today: date | None = None,
+              limit: int = 50) -> Dashboard:
+    """The editor's start page: own drafts, others' submissions this user may approve, articles due for
+    review (review_by today or within 14 days, or overdue) and recently published ones."""
+    from datetime import timedelta
+
+    today = today or utcnow().date()
+
+    def rows(query):
+        return list(db.session.execute(_filtered(query, status, category_id).limit(limit)).scalars())
+
+    my_drafts = rows(db.select(Article).where(Article.status == "draft", Article.author_id == user.id)
+                     .order_by(Article.updated_at.desc()))
+    waiting = rows(db.select(Article).where(Article.status == "review").order_by(Article.updated_at))
+    due = rows(db.select(Article).where(Article.review_by.is_not(None), Article.status != "archived",
+                                        Article.review_by <= today + timedelta(days=14))
+               .order_by(Article.review_by, Article.title))
+    recent = rows(db.select(Article).where(Article.status == "published", Article.published_at.is_not(None))
+                  .order_by(Article.published_at.desc()).limit(10))
+    return Dashboard(my_drafts=my_drafts, to_review=[a for a in waiting if permissions.can_publish(user, a)],
+                     due=due, recent=recent, today=today)
+
+
+def article_list(*, status: str | None = None, category_id: int | None = None, q: str = ""):
+    query = _filtered(db.select(Article), status, category_id)
+    q = (q or "").strip()[:100]
+    if q:
+        pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(Article.title.ilike(pattern, escape="\\") | Article.slug.ilike(pattern, escape="\\"))
+    return query.order_by(Article.updated_at.desc(), Article.id.desc())
