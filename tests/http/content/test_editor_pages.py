@@ -251,3 +251,26 @@ def test_editor_posts_without_csrf_are_refused(app, client):
     response = client.post(f"/redaktion/artikel/{article.id}/schritt/submit", data={"csrf_token": token})
     assert response.status_code == 302
     assert db.session.get(Article, article.id).status == "review"
+
+
+def test_editor_pages_in_english(app, client, editor):
+    article = make_draft(editor)
+    db.session.commit()
+    client.get("/sprache/en")
+    page = client.get("/redaktion").get_data(as_text=True)
+    assert "My drafts" in page and "Waiting for your review" in page and "Meine Entwürfe" not in page
+    page = client.get(f"/redaktion/artikel/{article.id}").get_data(as_text=True)
+    assert "Submit for review" in page and "Preview" in page
+    page = client.get(f"/redaktion/artikel/{article.id}/versionen").get_data(as_text=True)
+    assert "Created" in page
+
+
+def test_english_catalog_is_complete():
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+    po = Path(__file__).resolve().parents[3] / "content/translations/en/LC_MESSAGES/messages.po"
+    with po.open("rb") as handle:
+        catalog = read_po(handle)
+    missing = [m.id for m in catalog if m.id and not (m.string if isinstance(m.string, str) else all(m.string))]
+    assert missing == [] and len(catalog) > 100
