@@ -357,6 +357,35 @@ def downloaded_media(info: dict, record: Record, media_dir: Path) -> dict:
     return {"media_path": media_path, "thumbnail_path": thumbnail_path, "caption_tracks": tracks}
 
 
+def subtitle_fetcher(ydl) -> Callable[[dict], str]:
+    def fetch(fmt: dict) -> str:
+        url = fmt.get("url")
+        if not isinstance(url, str) or not re.match(r"^https?://", url):
+            raise subtitles.SubtitleError("Untertitel ohne gültige URL.")
+        with ydl.urlopen(url) as response:
+            return response.read(5_000_000).decode("utf-8", errors="replace")
+    return fetch
+
+
+class _lazy_fetcher:
+    """A YoutubeDL opened only when a subtitle actually has to be fetched (inline data needs none)."""
+
+    def __init__(self):
+        self._ydl = None
+
+    def __enter__(self) -> Callable[[dict], str]:
+        def fetch(fmt: dict) -> str:
+            if self._ydl is None:
+                import yt_dlp
+                self._ydl = yt_dlp.YoutubeDL({**ydl_options(False, None), "socket_timeout": 10})
+            return subtitle_fetcher(self._ydl)(fmt)
+        return fetch
+
+    def __exit__(self, *exc) -> None:
+        if self._ydl is not None:
+            self._ydl.close()
+
+
 def fetch_url(url: str, *, download: bool = False, media_dir: Path | None = None) -> list[Record | MappingError]:
     """Ask yt-dlp for a video, playlist or channel; map every entry (subtitles fetched through yt-dlp)."""
     import yt_dlp
@@ -367,10 +396,7 @@ def fetch_url(url: str, *, download: bool = False, media_dir: Path | None = None
             if not isinstance(info, dict):
                 raise ImportSourceError(f"Keine Videos gefunden unter {url}.")
 
-            def fetch(fmt: dict) -> str:
-                with ydl.urlopen(fmt["url"]) as response:
-                    return response.read(5_000_000).decode("utf-8", errors="replace")
-
+            fetch = subtitle_fetcher(ydl)
             records = []
             for entry in entries(info):
                 try:
@@ -405,7 +431,9 @@ def read_source(source: str, *, download: bool = False, media_dir: Path | None =
         if download:
             # An info JSON may carry formats; let yt-dlp fetch them as if it had just extracted the page.
             return fetch_saved_with_download(info, media_dir)
-        return map_all(entries(info))
+        # A saved `yt-dlp -J` has subtitle URLs, not their text: fetch them if the network allows, else warn.
+        with _lazy_fetcher() as fetch:
+            return map_all(entries(info), fetch)
     if re.match(r"^[a-z][a-z0-9+.-]*://", source, re.IGNORECASE):
         raise ImportSourceError(f"Nicht unterstützte URL: {source} (nur http und https).")
     raise ImportSourceError(f"Weder eine Info-JSON-Datei noch eine URL: {source or '(leer)'}")
@@ -420,7 +448,7 @@ def fetch_saved_with_download(info: dict, media_dir: Path | None) -> list[Record
         with yt_dlp.YoutubeDL(ydl_options(True, media_dir)) as ydl:
             for entry in entries(info):
                 try:
-                    record = map_info(entry)
+                    record = map_info(entry, subtitle_fetcher(ydl))
                 except MappingError as exc:
                     records.append(MappingError(f"{entry.get('title') or '?'}: {exc}"))
                     continue

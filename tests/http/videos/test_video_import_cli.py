@@ -124,3 +124,27 @@ def test_direct_mp4_url_with_generic_extractor(app, runner, media_server):
     assert result.exit_code == 0, result.output
     video = db.session.execute(db.select(Video)).scalar_one()
     assert video.provider == "generic" and video.provider_id == "tiny" and video.media_path.endswith(".mp4")
+
+
+def test_saved_yt_dlp_json_fetches_subtitle_urls_and_downloads_later(app, runner, tmp_path, media_server):
+    """A real `yt-dlp -J` file has subtitle URLs, not text: fetched when reachable; --download works from it."""
+    import yt_dlp
+
+    with yt_dlp.YoutubeDL({"quiet": True, "skip_download": True}) as ydl:
+        info = ydl.sanitize_info(ydl.extract_info(media_server + "/tutorial.html", download=False))
+    source = _write(tmp_path, info)
+    first = runner.invoke(args=["content", "import-videos", source])
+    assert first.exit_code == 0 and "1 neu" in first.output
+    video = db.session.execute(db.select(Video)).scalar_one()
+    assert len(video.transcript) == 2 and video.media_path is None
+    second = runner.invoke(args=["content", "import-videos", source, "--download"])
+    assert second.exit_code == 0 and "1 aktualisiert" in second.output, second.output
+    db.session.expire_all()
+    video = db.session.execute(db.select(Video)).scalar_one()
+    assert video.media_path.endswith(".mp4") and video.caption_tracks and video.thumbnail_path
+
+
+def test_unreachable_subtitle_url_is_a_warning(app, runner, tmp_path, closed_port_url):
+    info = video_info(subtitles={"de": [{"ext": "vtt", "url": closed_port_url.replace(".mp4", ".vtt")}]})
+    result = runner.invoke(args=["content", "import-videos", _write(tmp_path, info)])
+    assert result.exit_code == 0 and "nicht abrufbar" in result.output and "1 neu" in result.output
