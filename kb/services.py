@@ -270,3 +270,20 @@ def check_language(lang: str | None) -> str | None:
     if lang not in LANGUAGES:
         raise DomainError(_("Unbekannte Sprache (erlaubt: de, en)."), code="bad_lang", status=400)
     return lang
+
+
+# --- editors: what readers said --------------------------------------------------------------------------
+
+def feedback_overview(actor, limit: int = 50) -> dict:
+    """The latest "no" comments and the articles readers found least helpful (editors only)."""
+    if not is_editor(actor):
+        raise PermissionDenied(_("Nur die Redaktion sieht die Rückmeldungen."))
+    comments = db.session.execute(
+        db.select(ArticleFeedback, Article).join(Article, Article.id == ArticleFeedback.article_id)
+        .where(ArticleFeedback.comment != "")
+        .order_by(ArticleFeedback.created_at.desc(), ArticleFeedback.id.desc()).limit(limit)).all()
+    least_helpful = list(db.session.execute(
+        db.select(Article).where(Article.status == "published", Article.helpful_no > 0)
+        .order_by((Article.helpful_no - Article.helpful_yes).desc(), Article.helpful_no.desc(), Article.title)
+        .limit(20)).scalars())
+    return {"comments": comments, "least_helpful": least_helpful}

@@ -204,11 +204,18 @@ def status_off():
     return redirect(url_for("kb.status_edit", aus=1), 303)
 
 
+@bp.route("/redaktion/rueckmeldungen")
+@editor_required
+def feedback_overview():
+    return render_template("kb/feedback_overview.html", **services.feedback_overview(current_user))
+
+
 def init_app(app: Flask) -> None:
     from core.templating import add_nav_link
 
     app.register_blueprint(bp)
     add_nav_link(app, "kb.status_edit", _l("Status-Hinweis"), editors_only=True)
+    add_nav_link(app, "kb.feedback_overview", _l("Rückmeldungen"), editors_only=True)
     app.jinja_env.filters["kb_duration"] = format_duration
 
     @app.context_processor

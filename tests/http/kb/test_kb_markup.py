@@ -35,6 +35,7 @@ def _pages(client, auth):
                                        data={"comment": ""}).get_data(as_text=True)
     auth.login(editor)
     pages["editor"] = client.get("/redaktion/status").get_data(as_text=True)
+    pages["editor-feedback"] = client.get("/redaktion/rueckmeldungen").get_data(as_text=True)
     pages["editor-422"] = client.post("/redaktion/status", data={"level": "x", "title": ""}).get_data(as_text=True)
     return pages
 
