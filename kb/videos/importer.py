@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy import update
+
 from core.extensions import db
 from kb.models import Category
 from kb.videos import subtitles
@@ -230,7 +232,10 @@ def upsert(record: Record, category_slug: str | None = None) -> str:
         if record.media:
             media_changed = any(getattr(video, k) != v for k, v in record.media.items())
         if video.metadata_hash == digest and not media_changed:
-            video.provider_view_count = fields["provider_view_count"]
+            if video.provider_view_count != fields["provider_view_count"]:
+                # Refreshed quietly: not an update (updated_at drives feeds and the search index).
+                db.session.execute(update(Video).where(Video.id == video.id).values(
+                    provider_view_count=fields["provider_view_count"], updated_at=Video.updated_at))
             return "unchanged"
         for key, value in fields.items():
             if key == "tags" and video.editor_curated:

@@ -54,8 +54,10 @@ def visible_video(provider_id: str, user) -> Video:
 
 
 def count_view(video: Video) -> None:
-    """Our own view counter: one cheap UPDATE, no read-modify-write race."""
-    db.session.execute(update(Video).where(Video.id == video.id).values(view_count=Video.view_count + 1)
+    """Our own view counter: one cheap UPDATE, no read-modify-write race. updated_at stays as it is (its
+    onupdate would otherwise move every viewed video to the top of the "new content" feed)."""
+    db.session.execute(update(Video).where(Video.id == video.id)
+                       .values(view_count=Video.view_count + 1, updated_at=Video.updated_at)
                        .execution_options(synchronize_session=False))
 
 
@@ -107,7 +109,7 @@ def iso_duration(seconds) -> str:
 
 # --- URLs and files ---------------------------------------------------------------------------------------------
 
-def _url(endpoint: str, **values) -> str:
+def local_url(endpoint: str, **values) -> str:
     """url_for in a request; outside one (shortcodes rendered by the CLI) a plain path without SERVER_NAME."""
     if has_request_context():
         return url_for(endpoint, **values)
@@ -122,7 +124,7 @@ def detail_url(video: Video, start: int = 0, external: bool = False) -> str:
         values["t"] = start
     if external and has_request_context():
         return url_for("videos.detail", _external=True, **values)
-    return _url("videos.detail", **values)
+    return local_url("videos.detail", **values)
 
 
 def is_self_hosted(video: Video) -> bool:
@@ -144,8 +146,8 @@ def embed_url(video: Video) -> str:
 
 def poster_url(video: Video) -> str:
     if video.thumbnail_path and media_file(video.thumbnail_path):
-        return _url("videos.thumbnail", id=video.provider_id)
-    return _url("static", filename=PLACEHOLDER)
+        return local_url("videos.thumbnail", id=video.provider_id)
+    return local_url("static", filename=PLACEHOLDER)
 
 
 def media_file(relative: str | None) -> Path | None:
@@ -164,7 +166,7 @@ def caption_tracks(video: Video) -> list[dict]:
     for index, track in enumerate(video.caption_tracks or []):
         if isinstance(track, dict) and media_file(track.get("path")):
             tracks.append({**track, "index": index,
-                           "url": _url("videos.caption", id=video.provider_id, index=index)})
+                           "url": local_url("videos.caption", id=video.provider_id, index=index)})
     return tracks
 
 

@@ -23,7 +23,7 @@ def player_context(video, start: int = 0) -> dict:
         "video": video,
         "start": start,
         "self_hosted": self_hosted,
-        "media_url": services._url("videos.media", id=video.provider_id) if self_hosted else None,
+        "media_url": services.local_url("videos.media", id=video.provider_id) if self_hosted else None,
         "tracks": services.caption_tracks(video) if self_hosted else [],
         "poster": services.poster_url(video),
         "can_embed": services.can_embed(video),

@@ -46,9 +46,11 @@ def test_detail_page_player_chapters_transcript_and_no_third_party_resources(app
     assert 'data-seek="90"' in main and "Die LED leuchtet." in main  # transcript cue
     assert "data-video-always" in main and re.search(r"/static/js/video\.(\w+\.)?js", html)
     assert db.session.get(Video, video.id).view_count == 1
+    updated_at = db.session.get(Video, video.id).updated_at
     client.get("/videos/abcDEF12345")
     db.session.expire_all()
     assert db.session.get(Video, video.id).view_count == 2
+    assert db.session.get(Video, video.id).updated_at == updated_at  # a view is not an update (feeds, search)
 
 
 def test_start_parameter(app, client):

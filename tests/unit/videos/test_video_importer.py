@@ -122,9 +122,13 @@ def test_upsert_created_unchanged_updated(app):
     video = db.session.execute(db.select(Video).filter_by(provider_id="vidAAAAAAAA")).scalar_one()
     assert video.category.slug == "internet" and video.metadata_hash
 
+    db.session.commit()
+    updated_at = video.updated_at
     summary = _import(video_info("vidAAAAAAAA", view_count=99999))
     assert (summary.created, summary.updated, summary.unchanged) == (0, 0, 1)
+    db.session.commit()
     assert video.provider_view_count == 99999  # refreshed silently, not an "update"
+    assert video.updated_at == updated_at
 
     summary = _import(video_info("vidAAAAAAAA", title="Router neu starten (2024)"))
     assert (summary.updated, summary.unchanged) == (1, 0)
