@@ -1,7 +1,8 @@
 """JSON API v1 for published articles (DESIGN §8), documented in the OpenAPI document next to each route.
 
 - ``GET /api/v1/articles?page=&per_page=&category=&lang=``: newest change first; per_page 1..100 (default 20);
-  a page or per_page that is not a positive integer, per_page above 100 or an unknown lang is a 400.
+  a page or per_page that is not a positive integer, page above 1,000,000, per_page above 100 or an unknown
+  lang is a 400; an unknown category gives an empty list.
 - ``GET /api/v1/articles/<slug>``: one published article; 404 JSON for unknown or unpublished slugs.
   A former slug answers **301** with ``Location`` pointing at the article's current API URL.
 """
@@ -17,6 +18,7 @@ from kb.models import Article
 
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
+MAX_PAGE = 1_000_000
 
 
 def article_json(article: Article) -> dict:
@@ -51,7 +53,7 @@ def _int_arg(name: str, default: int, maximum: int | None = None) -> int:
 
 @bp.route("/v1/articles")
 def list_articles():
-    page = _int_arg("page", 1)
+    page = _int_arg("page", 1, MAX_PAGE)
     per_page = _int_arg("per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)
     lang = services.check_language(request.args.get("lang"))
     category = request.args.get("category") or None
@@ -108,7 +110,8 @@ openapi.add_path("/api/v1/articles", "get", {
     "operationId": "listArticles",
     "tags": ["articles"],
     "parameters": [
-        {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
+        {"name": "page", "in": "query",
+         "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}},
         {"name": "per_page", "in": "query",
          "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": DEFAULT_PER_PAGE}},
         {"name": "category", "in": "query", "description": "category slug", "schema": {"type": "string"}},
