@@ -147,9 +147,11 @@ def _newest(entries: list[FeedEntry], limit: int = FEED_LIMIT) -> list[FeedEntry
 
 
 def _atom_response(body: bytes) -> Response:
+    """Feed readers poll: an ETag lets them get a 304 instead of the whole document."""
     response = Response(body, mimetype="application/atom+xml")
     response.headers["Cache-Control"] = "public, max-age=300"
-    return response
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 @bp.route("/neu.atom")

@@ -77,3 +77,15 @@ def test_other_packages_can_register_a_source(app, client):
 
 def test_unknown_feed_is_404(client):
     assert client.get("/feeds/gibt-es-nicht.atom").status_code == 404
+
+
+def test_feed_answers_304_to_a_matching_etag(app, client):
+    make_article("Ein Artikel")
+    db.session.commit()
+    first = client.get("/feeds/neu.atom")
+    etag = first.headers["ETag"]
+    again = client.get("/feeds/neu.atom", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    make_article("Noch einer")
+    db.session.commit()
+    assert client.get("/feeds/neu.atom", headers={"If-None-Match": etag}).status_code == 200
