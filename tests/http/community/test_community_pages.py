@@ -404,3 +404,11 @@ def test_vote_rate_limit_per_user(client, auth):
     auth.login(make_user())
     codes = [client.post(f"/community/abstimmen/answer/{a.id}", data={"value": "1"}).status_code for a in answers]
     assert codes == [302, 302, 429]
+
+
+def test_english_translation(client):
+    make_question(title="Router blinkt seit heute rot")
+    db.session.commit()
+    html = client.get("/community", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Ask a question" in html and "Median time to first answer" in html and "Unanswered" in html
+    assert "Good answer" in client.get("/community/abzeichen", headers={"Accept-Language": "en"}).get_data(as_text=True)
