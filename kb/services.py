@@ -101,16 +101,21 @@ def find_published_article(slug: str) -> tuple[Article | None, str | None]:
 
 
 def related_articles(article: Article, limit: int = RELATED_LIMIT) -> list[Article]:
-    """Published articles of the same category, most shared tags first, then the same language, then newest."""
+    """Published articles of the same category that share a tag, most shared tags first, then the same language,
+    then the newest. An article without tags gets the newest of its category instead."""
     tags = {t.lower() for t in (article.tags or [])}
     query = db.select(Article).where(Article.status == "published", Article.category_id == article.category_id,
                                      Article.id != article.id)
     candidates = list(db.session.execute(query).scalars())
 
+    def overlap(other: Article) -> int:
+        return len(tags & {t.lower() for t in (other.tags or [])})
+
     def rank(other: Article):
-        overlap = len(tags & {t.lower() for t in (other.tags or [])})
-        return (-overlap, other.lang != article.lang, -(other.updated_at.timestamp() if other.updated_at else 0),
-                other.title)
+        return (-overlap(other), other.lang != article.lang,
+                -(other.updated_at.timestamp() if other.updated_at else 0), other.title)
+    if tags:
+        candidates = [other for other in candidates if overlap(other)]
     return sorted(candidates, key=rank)[:limit]
 
 

@@ -31,22 +31,31 @@ def test_category_videos_lists_only_published(app):
     assert [v.title for v in services.category_videos(category)] == ["Sichtbar"]
 
 
-def test_related_articles_share_category_and_rank_by_tags(app):
+def test_related_articles_share_category_and_tags(app):
     category = make_category()
     article = make_article("Start", category=category, tags=["wlan", "router", "passwort"])
     best = make_article("Zwei Tags", category=category, tags=["WLAN", "router"])
-    one = make_article("Ein Tag", category=category, tags=["passwort"])
-    none = make_article("Kein Tag", category=category, tags=[])
+    one_en = make_article("One tag", category=category, tags=["passwort"], lang="en")
+    one_de = make_article("Ein Tag", category=category, tags=["passwort"])
+    make_article("Kein Tag", category=category, tags=[])
     make_article("Entwurf", category=category, tags=["wlan", "router", "passwort"], status="draft")
     make_article("Anderes Thema", category=make_category(), tags=["wlan", "router", "passwort"])
     for i in range(5):
-        make_article(f"Fuell {i}", category=category, tags=[])
+        make_article(f"Fuell {i}", category=category, tags=["router"])
     related = services.related_articles(article)
     assert len(related) == 5
-    assert related[:2] == [best, one]
-    assert article not in related
+    assert related[0] == best
+    assert one_de in related and one_en not in related  # equal overlap: the article's own language first
+    assert article not in related and "Kein Tag" not in {a.title for a in related}
     assert all(a.is_published and a.category_id == category.id for a in related)
-    assert none in related or len([a for a in related if not a.tags]) == 3
+
+
+def test_related_articles_without_tags_are_the_category_newest(app):
+    category = make_category()
+    article = make_article("Ohne Tags", category=category, tags=[])
+    other = make_article("Anderer", category=category, tags=["x"])
+    make_article("Fremd", category=make_category(), tags=[])
+    assert services.related_articles(article) == [other]
 
 
 def test_one_vote_per_visitor(app):
