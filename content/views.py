@@ -7,6 +7,7 @@ from flask import Blueprint, Flask, abort, flash, jsonify, redirect, render_temp
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 from wtforms import SelectChoice
 
 from content import permissions, services, workflow
@@ -138,19 +139,29 @@ def _save(form: ArticleForm, article=None):
     try:
         if article is None:
             article = services.create_article(current_user, _data(form))
-            flash(_("Der Entwurf ist gespeichert."), "success")
+            message = _("Der Entwurf ist gespeichert.")
         elif services.update_article(current_user, article, _data(form)):
-            flash(_("Die Änderungen sind gespeichert (neue Version)."), "success")
+            message = _("Die Änderungen sind gespeichert (neue Version).")
         else:
-            flash(_("Keine Änderungen – es wurde keine neue Version angelegt."), "success")
+            message = _("Keine Änderungen – es wurde keine neue Version angelegt.")
+        db.session.commit()
     except DomainError as error:
         db.session.rollback()
         if error.status == 403:
             raise
         _show_errors(form, error)
         return _editor_page(form, article, status=422)
-    db.session.commit()
+    except IntegrityError:
+        _conflict()
+    flash(message, "success")
     return redirect(url_for("content.edit_article", article_id=article.id))
+
+
+def _conflict():
+    """Two saves at the same moment (same revision number or slug): the second one is refused, not a 500."""
+    db.session.rollback()
+    raise DomainError(_("Der Artikel wurde gleichzeitig geändert. Bitte laden Sie die Seite neu und versuchen Sie es "
+                        "erneut."), code="conflict", status=409)
 
 
 @bp.route("/artikel/neu", methods=["GET", "POST"])
@@ -178,7 +189,10 @@ def transition(article_id: int, name: str):
     if not form.validate_on_submit():
         abort(400)
     workflow.transition(current_user, article, name, form.note.data)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        _conflict()
     flash(str(TRANSITION_DONE[name]), "success")
     return redirect(url_for("content.edit_article", article_id=article.id))
 
@@ -208,11 +222,15 @@ def restore(article_id: int, number: int):
     article = services.get_article(article_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    if services.restore_revision(current_user, article, number):
+    restored = services.restore_revision(current_user, article, number)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        _conflict()
+    if restored:
         flash(_("Version %(n)d ist wiederhergestellt (als neue Version).", n=number), "success")
     else:
         flash(_("Der Artikel entspricht bereits Version %(n)d.", n=number), "success")
-    db.session.commit()
     return redirect(url_for("content.edit_article", article_id=article.id))
 
 

@@ -274,3 +274,18 @@ def test_english_catalog_is_complete():
         catalog = read_po(handle)
     missing = [m.id for m in catalog if m.id and not (m.string if isinstance(m.string, str) else all(m.string))]
     assert missing == [] and len(catalog) > 100
+
+
+def test_simultaneous_save_is_409_not_500(app, client, editor, monkeypatch):
+    from sqlalchemy.exc import IntegrityError
+
+    from content import services
+    article = make_draft(editor)
+    db.session.commit()
+
+    def clash(*args, **kwargs):
+        raise IntegrityError("INSERT", {}, Exception("UNIQUE constraint failed"))
+    monkeypatch.setattr(services, "write_revision", lambda *a, **k: clash())
+    response = client.post(f"/redaktion/artikel/{article.id}", data=form_data(article.category, title="Neu"))
+    assert response.status_code == 409
+    assert db.session.get(Article, article.id).title == "Router neu starten"
