@@ -82,3 +82,18 @@ def test_editor_drafts_previews_submits_and_another_editor_publishes(page, base_
     expect(page.get_by_text("starten Sie den Router neu")).to_be_visible()
     expect(page).to_have_url(re.compile(r"/artikel/router-laempchen-verstehen$"))
     assert third_party_requests == []
+
+
+def test_editor_pages_fit_a_360px_phone(page, base_url, live_app):
+    setup_users(live_app)
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(f"{base_url}/anmelden")
+    page.get_by_label("Benutzername oder E-Mail").fill("journey-autorin")
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    for path in ("/redaktion", "/redaktion/artikel", "/redaktion/artikel/neu"):
+        page.goto(f"{base_url}{path}")
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, (path, overflow)
+    page.screenshot(path="/tmp/editor-360.png", full_page=True)
