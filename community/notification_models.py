@@ -84,3 +84,15 @@ class ReminderMark(db.Model):
     level: Mapped[str] = mapped_column(String(20))
     recipients: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DeflectionEvent(db.Model):
+    """Ask-form deflection, without personal data: a suggestion was opened ("click"), or someone who had opened
+    one posted their question anyway ("asked_after_click"). Clicks minus the latter = askers who left."""
+
+    __tablename__ = "community_deflection_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    result_type: Mapped[str] = mapped_column(String(16), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -15,7 +15,6 @@ local relay). Tests and other packages may register more with ``register_sender(
 from __future__ import annotations
 
 import logging
-import re
 import smtplib
 from dataclasses import dataclass
 from datetime import datetime
@@ -122,29 +121,10 @@ def _listen() -> None:
 # ---------------------------------------------------------------- texts
 
 def _badge_name(slug: str) -> str:
-    try:
-        from community import badges
-    except ImportError:
-        return slug
-    for getter in ("get_badge", "get", "badge"):
-        fn = getattr(badges, getter, None)
-        if callable(fn):
-            try:
-                badge = fn(slug)
-            except (KeyError, LookupError):
-                badge = None
-            if badge is not None:
-                name = getattr(badge, "name", None) or (badge.get("name") if isinstance(badge, dict) else None)
-                return str(name) if name else slug
-    for attr in ("BADGES", "BADGE_BY_SLUG", "CATALOG"):
-        table = getattr(badges, attr, None)
-        if isinstance(table, dict) and slug in table:
-            return str(getattr(table[slug], "name", slug))
-        if isinstance(table, (list, tuple)):
-            for badge in table:
-                if getattr(badge, "slug", None) == slug:
-                    return str(getattr(badge, "name", slug))
-    return slug
+    from community import badges
+
+    badge = badges.get(slug)
+    return badge.name() if badge is not None else slug
 
 
 def describe(n: Notification) -> str:
@@ -304,6 +284,14 @@ def unsubscribe(user: User, question) -> Subscription:
 
 # ---------------------------------------------------------------- URLs
 
+ANCHORS = {"question": "frage", "answer": "antwort", "comment": "kommentar"}
+
+
+def anchor(post_type: str, post_id: int) -> str:
+    """The id of a post on the question page (community/question.html)."""
+    return f"{ANCHORS.get(post_type, post_type)}-{post_id}"
+
+
 def question_url(question, anchor: str = "") -> str:
     try:
         from community import services
@@ -352,7 +340,7 @@ def on_answer_posted(sender, answer, **_extra) -> None:
             subscribe(author, question)  # answerers follow the thread (they can unsubscribe)
     params = {"title": question.title, "by": author.name if author else "", "question_id": question.id,
               "answer_id": answer.id}
-    url = question_url(question, f"answer-{answer.id}")
+    url = question_url(question, anchor("answer", answer.id))
     key = ("answer", answer.id)
     asker = question.author
     if asker is not None and asker != author and is_subscribed(asker, question):
@@ -371,7 +359,7 @@ def on_answer_accepted(sender, answer, by=None, **_extra) -> None:
         return
     question = answer.question
     notify(author, "accepted", {"title": question.title, "question_id": question.id, "answer_id": answer.id},
-           question_url(question, f"answer-{answer.id}"), key=("accepted", answer.id))
+           question_url(question, anchor("answer", answer.id)), key=("accepted", answer.id))
 
 
 def on_badge_awarded(sender, user, badge_slug, **_extra) -> None:
@@ -389,9 +377,9 @@ def on_mention(sender, user, post_type, post, by=None, **_extra) -> None:
     question = _post_question(post_type, post)
     if question is None or question.is_hidden:
         return
-    anchor = f"{post_type}-{post.id}" if post_type != "question" else ""
     notify(user, "mention", {"title": question.title, "by": by.name if by else "", "question_id": question.id},
-           question_url(question, anchor), key=(post_type, post.id))
+           question_url(question, anchor(post_type, post.id) if post_type != "question" else ""),
+           key=(post_type, post.id))
 
 
 def on_user_promoted(sender, user, **_extra) -> None:
@@ -465,9 +453,18 @@ def send_digests(now: datetime | None = None) -> int:
 # ---------------------------------------------------------------- wiring
 
 def init_app(app: Flask) -> None:
+    """Wire notifications, mail, feeds, reminders and answer→article into the app (called by community)."""
+    from community import answer_to_article, deflection, feeds, notification_models, notification_views, reminders  # noqa: F401,E501
+
     app.config.setdefault("COMMUNITY_EMAIL_DEFAULT_MODE", "instant")
     _listen()
     connect_receivers()
+    app.register_blueprint(notification_views.bp)
+    feeds.init_app(app)
+    deflection.init_app(app)
+    reminders.register_commands(app)
+    app.context_processor(notification_views.subscription_context)
+    app.jinja_env.globals["question_article"] = answer_to_article.existing_article
 
     @app.context_processor
     def notification_context():
@@ -476,9 +473,6 @@ def init_app(app: Flask) -> None:
 
 
 def _current_unread() -> int:
-    from flask import g
     from flask_login import current_user
 
-    if "_unread_notifications" not in g:
-        g._unread_notifications = unread_count(current_user)
-    return g._unread_notifications
+    return unread_count(current_user)

@@ -1,4 +1,4 @@
-"""community notifications, subscriptions, e-mail settings, mail outbox, reminder marks
+"""community notifications, subscriptions, e-mail settings, mail outbox, reminder marks, deflection events
 
 Revision ID: 0006
 Revises: 0005
@@ -13,6 +13,16 @@ depends_on = None
 
 
 def upgrade():
+    op.create_table('community_deflection_events',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('result_type', sa.String(length=16), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_community_deflection_events'))
+    )
+    with op.batch_alter_table('community_deflection_events', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_community_deflection_events_created_at'), ['created_at'], unique=False)
+
     op.create_table('mail_outbox',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('to', sa.String(length=254), nullable=False),
@@ -91,3 +101,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_mail_outbox_to'))
 
     op.drop_table('mail_outbox')
+    with op.batch_alter_table('community_deflection_events', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_community_deflection_events_created_at'))
+
+    op.drop_table('community_deflection_events')
