@@ -15,7 +15,7 @@ from content.render import render_markdown
 from content.revisions import get_revision, write_revision
 from core.errors import DomainError, NotFound, PermissionDenied
 from core.extensions import db
-from core.models import utcnow
+from core.models import AuditLog, utcnow
 from kb.models import ARTICLE_STATUSES, LANGUAGES, Article, Category, SlugRedirect
 
 
@@ -195,8 +195,13 @@ def update_article(actor, article: Article, data: ArticleData, note: str = "Bear
     data = validate(data, article)
     if not differs(article, data):
         return False
+    live_before = article.slug if article.status == "published" else None
     apply(article, data)
-    write_revision(article, actor, note)
+    revision = write_revision(article, actor, note)
+    if live_before is not None:
+        # Published articles are edited in place (they stay live); the audit log makes such edits traceable.
+        db.session.add(AuditLog(actor_id=actor.id, action="article.edit_published", target_type="article",
+                                target_id=article.id, details={"slug": article.slug, "revision": revision.number}))
     return True
 
 

@@ -202,3 +202,12 @@ def test_published_fixture(app):
     article = make_published()
     assert article.status == "published"
     assert make_category() is not None
+
+
+def test_editing_a_published_article_keeps_it_live_and_is_audited(app):
+    editor = make_editor()
+    article = make_published()
+    services.update_article(editor, article, article_data(article.category, slug=article.slug, body_md="Neu"))
+    assert article.status == "published" and article.body_html == "<p>Neu</p>"
+    entry = db.session.execute(db.select(AuditLog).where(AuditLog.action == "article.edit_published")).scalar_one()
+    assert (entry.actor_id, entry.target_id, entry.details["revision"]) == (editor.id, article.id, 4)
