@@ -10,6 +10,8 @@ DEFAULTS = {
     "COMMUNITY_RATE_LIMIT_COMMENT": "10 per minute;100 per day",
     "COMMUNITY_RATE_LIMIT_VOTE": "30 per minute;300 per day",
     "COMMUNITY_RATE_LIMIT_FLAG": "10 per minute;50 per day",
+    # All community writes from one IP address together (several accounts behind one address).
+    "COMMUNITY_RATE_LIMIT_IP": "60 per minute;1000 per day",
     # New accounts (younger than this many days AND below this reputation) may not post links.
     "COMMUNITY_NEW_ACCOUNT_DAYS": 1,
     "COMMUNITY_LINK_MIN_REPUTATION": 10,

@@ -97,6 +97,7 @@ def load_demo_threads(echo) -> str:
                 services.vote(voter, "answer", answer, 1)
             if accepted:
                 services.accept(question.author, answer)
+                answer.accepted_at = min(now, answer.created_at + timedelta(hours=2))
         echo(f"  Frage: {title}")
     _, summary = badges.award_all()
     db.session.commit()

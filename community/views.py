@@ -26,9 +26,20 @@ def rate_key() -> str:
     return f"ip:{request.remote_addr or '-'}"
 
 
+def ip_key() -> str:
+    return f"ip:{request.remote_addr or '-'}"
+
+
 def _limit(setting: str):
-    return limiter.limit(lambda: current_app.config[setting], key_func=rate_key, methods=["POST"],
-                         scope=f"community-{setting.lower()}")
+    """Per-user (else per-IP) limit for this action, plus a shared per-IP limit for all community writes."""
+    per_user = limiter.limit(lambda: current_app.config[setting], key_func=rate_key, methods=["POST"],
+                             scope=f"community-{setting.lower()}")
+    per_ip = limiter.shared_limit(lambda: current_app.config["COMMUNITY_RATE_LIMIT_IP"], scope="community-ip",
+                                  key_func=ip_key, methods=["POST"])
+
+    def decorator(view):
+        return per_ip(per_user(view))
+    return decorator
 
 
 def _int_arg(name: str, default: int = 1) -> int:
@@ -157,7 +168,8 @@ def _render_question(question: Question, *, answer_form=None, error=None, status
         flag_counts={(t, i): services.open_flag_count(t, i) for t, i in
                      [("question", question.id)] + [("answer", a) for a in related_ids[1:]]}
         if permissions.can_moderate(current_user) else {},
-        revision_count=len(services.revisions("question", question.id)),
+        revision_count=len(services.revisions("question", question.id))
+        + sum(len(services.revisions("answer", a.id)) for a in answers),
     ), status
 
 

@@ -412,3 +412,17 @@ def test_english_translation(client):
     html = client.get("/community", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "Ask a question" in html and "Median time to first answer" in html and "Unanswered" in html
     assert "Good answer" in client.get("/community/abzeichen", headers={"Accept-Language": "en"}).get_data(as_text=True)
+
+
+@pytest.mark.app_config(RATELIMIT_ENABLED=True, COMMUNITY_RATE_LIMIT_IP="3 per minute")
+def test_shared_ip_rate_limit_across_accounts(client, auth):
+    q = make_question()
+    answers = [make_answer(q) for _ in range(4)]
+    first, second = make_user(), make_user()
+    db.session.commit()
+    auth.login(first)
+    codes = [client.post(f"/community/abstimmen/answer/{a.id}", data={"value": "1"}).status_code for a in answers[:2]]
+    auth.logout()
+    auth.login(second)
+    codes += [client.post(f"/community/abstimmen/answer/{a.id}", data={"value": "1"}).status_code for a in answers[2:]]
+    assert codes == [302, 302, 302, 429]
