@@ -44,7 +44,7 @@ def test_category_mixes_articles_and_videos_language_first(app, client):
     english = client.get("/themen/internet", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert english.index("Alpha modem") < english.index("Zeta Router")
     assert 'class="lang-badge" lang="de"' in english and 'class="lang-badge" lang="en"' not in english
-    assert "Video tutorials" in english and "Articles" in english
+    assert "Video tutorials" in english and "Articles on this topic" in english
 
 
 def test_unknown_category_is_404(client):
