@@ -1,0 +1,49 @@
+"""Deflection in Chromium: a customer starts typing a question, sees a matching article under the title field,
+opens it instead of posting, and the click is counted for the ask form (source "ask")."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from core.extensions import db
+from tests.factories import PASSWORD, make_article, make_category, make_user
+
+TITLE = "Fernbedienung mit der TV-Box koppeln (Deflection)"
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "de-CH"}
+
+
+def test_ask_form_suggests_an_article_and_counts_the_click(live_app, base_url, page, third_party_requests):
+    with live_app.app_context():
+        make_article(title=TITLE, slug="deflection-fernbedienung-koppeln", category=make_category(),
+                     body="Halten Sie OK und die Zurück-Taste gedrückt.")
+        user = make_user(username="deflection-kunde")
+        db.session.commit()
+        username = user.username
+    page.goto(f"{base_url}/anmelden")
+    page.get_by_label("Benutzername oder E-Mail").fill(username)
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    expect(page.get_by_label("Benutzername oder E-Mail")).to_have_count(0)
+    page.goto(f"{base_url}/community/frage-stellen")
+    panel = page.locator("#ask-suggestions")
+    expect(panel).to_be_hidden()
+    page.locator("#title").press_sequentially("Fernbedienung koppeln", delay=30)
+    link = panel.get_by_role("link", name=TITLE)
+    expect(link).to_be_visible()
+    expect(panel).to_contain_text("Vielleicht hilft Ihnen das schon weiter")
+    link.click()
+    page.wait_for_url("**/artikel/deflection-fernbedienung-koppeln")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Fernbedienung")
+    assert third_party_requests == []
+    with live_app.app_context():
+        from community import deflection
+        from search.models import SearchClick
+
+        clicks = db.session.scalars(select(SearchClick).where(SearchClick.source == "ask")).all()
+        assert [c.result_type for c in clicks] == ["article"]
+        assert deflection.stats()["left_without_asking"] >= 1
