@@ -19,9 +19,9 @@ def browser_context_args(browser_context_args):
 @pytest.fixture
 def journey_article(live_app):
     with live_app.app_context():
-        category = db.session.execute(db.select(Category).where(Category.slug == "journey-wlan")).scalar_one_or_none()
+        category = db.session.execute(db.select(Category).where(Category.slug == "kunden-wlan")).scalar_one_or_none()
         if category is None:
-            category = make_category("journey-wlan", name_de="WLAN zu Hause", name_en="Home Wi-Fi", icon="wifi",
+            category = make_category("kunden-wlan", name_de="WLAN zu Hause", name_en="Home Wi-Fi", icon="wifi",
                                      position=1)
         article = make_article("WLAN-Passwort am Router ändern",
                                body="## Router öffnen\n\nÖffnen Sie http://192.168.1.1 im Browser.\n\n"
@@ -30,7 +30,7 @@ def journey_article(live_app):
                                category=category, tags=["wlan", "passwort"])
         make_article("WLAN-Kanal wechseln", category=category, tags=["wlan"])
         db.session.commit()
-        yield {"slug": article.slug, "id": article.id, "category": "journey-wlan"}
+        yield {"slug": article.slug, "id": article.id, "category": "kunden-wlan"}
 
 
 def test_customer_votes_helpful(page, base_url, live_app, journey_article, third_party_requests):
@@ -75,7 +75,7 @@ def test_no_vote_reveals_the_comment_box(page, base_url, live_app, journey_artic
         assert comments == ["Mir fehlt die Anleitung für das Modell X."]
 
 
-@pytest.mark.parametrize("path", ["/", "/themen/journey-wlan", "ARTICLE", "/status"])
+@pytest.mark.parametrize("path", ["/", "/themen/kunden-wlan", "ARTICLE", "/status"])
 def test_no_horizontal_scroll_at_360px(page, base_url, journey_article, third_party_requests, path):
     page.set_viewport_size({"width": 360, "height": 740})
     if path == "ARTICLE":
@@ -89,7 +89,7 @@ AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.m
 
 
 @pytest.mark.skipif(not AXE.exists(), reason="axe-core not installed (npm install axe-core)")
-@pytest.mark.parametrize("path", ["/", "/themen/journey-wlan", "ARTICLE", "/status"])
+@pytest.mark.parametrize("path", ["/", "/themen/kunden-wlan", "ARTICLE", "/status"])
 def test_no_serious_accessibility_violations(page, base_url, journey_article, path):
     if path == "ARTICLE":
         path = f"/artikel/{journey_article['slug']}"
