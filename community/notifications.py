@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 
-from flask import Flask, current_app, has_app_context, url_for
+from flask import Flask, current_app, has_app_context, has_request_context, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import event, func, insert, select
@@ -158,8 +158,9 @@ def describe(n: Notification) -> str:
 
 
 def _absolute(url: str) -> str:
-    base = (current_app.config.get("SITE_URL") or "").rstrip("/")
-    return base + url if url.startswith("/") else url
+    """Links in mails: SITE_URL (set it in production), else the host of the current request."""
+    base = current_app.config.get("SITE_URL") or (request.host_url if has_request_context() else "")
+    return base.rstrip("/") + url if url.startswith("/") else url
 
 
 def _mail_for(user: User, notifications: list[Notification], digest: bool) -> Mail:

@@ -144,6 +144,7 @@ def notify_waiting_command():
     except ValueError as error:
         raise click.ClickException(str(error))
     click.echo(summary.line())
+    _site_url_hint()
 
 
 @click.command("send-digests")
@@ -152,6 +153,12 @@ def send_digests_command():
     with _request_context():
         count = notifications.send_digests()
     click.echo(f"send-digests: {count} Zusammenfassungen versendet.")
+    _site_url_hint()
+
+
+def _site_url_hint() -> None:
+    if not current_app.config.get("SITE_URL"):
+        click.echo("Hinweis: SITE_URL ist nicht gesetzt; Links in E-Mails zeigen auf http://localhost.")
 
 
 def register_commands(app) -> None:

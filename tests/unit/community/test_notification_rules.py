@@ -186,3 +186,41 @@ def test_unread_count_and_mark_read(app):
     assert notifications.mark_read(make_user(), None) == 0
     assert notifications.mark_read(user) == 2
     assert db.session.get(NotificationSettings, user.id) is None
+
+
+def test_smtp_sender_sends_after_commit(app, monkeypatch):
+    sent = []
+
+    class FakeSMTP:
+        def __init__(self, host, port, timeout):
+            sent.append(("connect", host, port))
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def send_message(self, message):
+            sent.append((message["To"], message["Subject"], message["From"]))
+
+    monkeypatch.setattr(notifications.smtplib, "SMTP", FakeSMTP)
+    app.config.update(MAIL_SENDER="smtp", MAIL_SMTP_HOST="relay.local", MAIL_SMTP_PORT=2525,
+                      SITE_URL="https://hilfe.example.ch")
+    user = make_user()
+    notifications.notify(user, "accepted", {"title": "Router"}, "/community/fragen/1")
+    assert sent == []
+    db.session.commit()
+    assert sent[0] == ("connect", "relay.local", 2525)
+    assert sent[1][0] == user.email and "Router" in sent[1][1]
+    assert _outbox() == []
+
+
+def test_mail_links_are_absolute(app):
+    app.config["SITE_URL"] = "https://hilfe.example.ch"
+    user = make_user()
+    notifications.notify(user, "accepted", {"title": "Router"}, "/community/fragen/1#antwort-2")
+    db.session.commit()
+    [mail] = _outbox()
+    assert "https://hilfe.example.ch/community/fragen/1#antwort-2" in mail.body
+    assert "https://hilfe.example.ch/benachrichtigungen/einstellungen" in mail.body
