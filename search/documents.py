@@ -120,7 +120,7 @@ def _question_indexer() -> ContentIndexer | None:
             category = getattr(q, "category", None)
             out[q.id] = Document(
                 key=f"question:{q.id}", type="question", obj_id=q.id, slug=str(q.id), title=q.title,
-                url=build_url("community.question", f"/community/fragen/{q.id}", id=q.id), lang="de",
+                url=build_url("community.question", f"/community/fragen/{q.id}", question_id=q.id), lang="de",
                 category=category.slug if category is not None else "", tags=list(q.tag_names),
                 summary=html_to_text(q.body_html)[:300], body="\n".join([html_to_text(q.body_html), *answers]),
                 boost=SOLVED_BOOST if q.is_solved else 1.0, version=_version(q))

@@ -69,6 +69,7 @@ def test_answers_reindex_their_question_and_solved_rank_first(app):
                            solved=True)
     db.session.commit()
     assert keys("Fernbedienung reagiert")[0] == f"question:{solved.id}"
+    assert service.run("Fernbedienung", log_it=False).results.hits[0].url == f"/community/fragen/{solved.id}"
     from community.models import Answer
     db.session.add(Answer(question=open_q, author=solved.answers[0].author, body_md="Koppeln mit OK-Taste",
                           body_html="<p>Koppeln mit Pairingtaste</p>"))
