@@ -26,8 +26,10 @@ EMBED_BASE = "https://www.youtube-nocookie.com/embed/"
 
 # --- queries ---------------------------------------------------------------------------------------------------
 
-def published_videos(category: Category | None = None):
-    query = db.select(Video).where(Video.status == "published")
+def published_videos(category: Category | None = None, *, include_hidden: bool = False):
+    query = db.select(Video)
+    if not include_hidden:
+        query = query.where(Video.status == "published")
     if category is not None:
         query = query.where(Video.category_id == category.id)
     return query.order_by(Video.title)

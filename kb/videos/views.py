@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from core.errors import DomainError
 from core.extensions import db
-from core.permissions import editor_required
+from core.permissions import editor_required, is_editor
 from kb import services as kb_services
 from kb.videos import services
 from kb.videos.forms import VideoCurationForm, VideoStatusForm
@@ -40,7 +40,9 @@ def index():
     category = kb_services.category_by_slug(slug) if slug else None
     if slug and category is None:
         abort(404)
-    videos = list(db.session.execute(services.published_videos(category)).scalars())
+    # Editors also see hidden videos here (marked), so they can find them to show them again.
+    videos = list(db.session.execute(services.published_videos(category, include_hidden=is_editor(current_user)))
+                  .scalars())
     return render_template("videos/index.html", videos=videos, category=category,
                            categories=kb_services.categories(), format_time=services.format_time,
                            poster_url=services.poster_url)

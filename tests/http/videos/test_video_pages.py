@@ -110,6 +110,7 @@ def test_hidden_video_is_404_for_customers_but_visible_to_editors(app, client, a
     auth.login(editor)
     page = client.get("/videos/abcDEF12345")
     assert page.status_code == 200 and "Wieder anzeigen" in page.get_data(as_text=True)
+    assert "/videos/abcDEF12345" in client.get("/videos").get_data(as_text=True)  # editors find hidden ones
 
 
 @pytest.mark.parametrize("role", ["customer", "superuser"])
