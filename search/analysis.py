@@ -22,6 +22,7 @@ from whoosh.lang import stopwords_for_language
 WORD_RE = re.compile(r"\w+", re.UNICODE)
 MIN_PART = 4  # shortest compound part taken from the vocabulary
 MIN_COMPOUND = 7  # shorter words are never split
+PREFIX_MAX = 12  # suggest: edge n-grams of title words, 2 to 12 letters
 
 # Short or important parts that the vocabulary alone would miss; folded, lower-case.
 BASE_WORDS = {
@@ -188,7 +189,7 @@ def ngram_analyzer():
 
 def prefix_analyzer():
     """Edge n-grams of folded title words, for suggest-as-you-type."""
-    return RegexTokenizer(r"\w+") | LowercaseFilter() | FoldFilter() | NgramFilter(1, 20, at="start")
+    return RegexTokenizer(r"\w+") | LowercaseFilter() | FoldFilter() | NgramFilter(2, PREFIX_MAX, at="start")
 
 
 def build_wordset(texts: Iterable[str], min_docs: int = 1) -> set[str]:

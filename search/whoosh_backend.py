@@ -95,7 +95,7 @@ def document_fields(doc: Document) -> dict:
         f"title_{lang}": doc.title, f"text_{lang}": f"{doc.title}\n{doc.title}\n{doc.title}\n{tags}\n{tags}\n{body}",
         "body": body,
         # spelling vocabulary: title, tags and summary (the body would double the analysis cost)
-        "spell": f"{doc.title} {tags} {doc.summary}", "ngram": f"{doc.title} {tags}", "prefix": doc.title,
+        "spell": f"{doc.title} {tags} {doc.summary}", "ngram": doc.title, "prefix": doc.title,
     }
     if doc.boost != 1.0:
         fields["_boost"] = doc.boost
@@ -547,9 +547,12 @@ class WhooshBackend(SearchBackend):
         if not words:
             return []
         searcher = self.searcher()
-        last = words[-1][:20]
-        body = [w[:20] for w in words[:-1] if w not in analysis.ALL_STOPWORDS]
-        terms = [Term("prefix", w) for w in body] + [Term("prefix", last)]
+        cut = analysis.PREFIX_MAX
+        last = words[-1][:cut]
+        body = [w[:cut] for w in words[:-1] if w not in analysis.ALL_STOPWORDS and len(w) > 1]
+        terms = [Term("prefix", w) for w in body] + ([Term("prefix", last)] if len(last) > 1 else [])
+        if not terms:
+            return []
         q = And(terms) if len(terms) > 1 else terms[0]
         hits = searcher.search(q, limit=limit)
         if not len(hits) and len(terms) > 1:
