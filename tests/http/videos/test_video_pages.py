@@ -16,6 +16,15 @@ def _main(html: str) -> str:
     return html.split("<main", 1)[1].split("</main>", 1)[0]
 
 
+def _video_and_editor(auth):
+    """One published video abcDEF12345 and a logged-in editor (returned)."""
+    make_video("abcDEF12345")
+    editor = make_user(role="editor")
+    db.session.commit()
+    auth.login(editor)
+    return editor
+
+
 def test_index_lists_published_and_filters_by_category(app, client):
     wlan, tv = make_category("wlan"), make_category("digital-tv")
     make_video(title="WLAN-Passwort ändern", category=wlan)
@@ -152,10 +161,7 @@ def test_editor_sets_category_tags_and_status(app, client, auth):
 
 
 def test_edit_form_rejects_bad_input_with_422(app, client, auth):
-    make_video("abcDEF12345")
-    editor = make_user(role="editor")
-    db.session.commit()
-    auth.login(editor)
+    _video_and_editor(auth)
     bad_tag = client.post("/videos/abcDEF12345/bearbeiten", data={"category": "", "tags": "<script>",
                                                                  "status": "published"})
     assert bad_tag.status_code == 422 and "Ungültiges Schlagwort" in bad_tag.get_data(as_text=True)
@@ -169,10 +175,7 @@ def test_edit_form_rejects_bad_input_with_422(app, client, auth):
 
 
 def test_editor_hides_and_shows(app, client, auth):
-    make_video("abcDEF12345")
-    editor = make_user(role="editor")
-    db.session.commit()
-    auth.login(editor)
+    editor = _video_and_editor(auth)
     assert client.post("/videos/abcDEF12345/sichtbarkeit", data={"status": "hidden"}).status_code == 302
     assert db.session.execute(db.select(Video.status)).scalar_one() == "hidden"
     auth.logout()
@@ -187,10 +190,7 @@ def test_editor_hides_and_shows(app, client, auth):
 
 @pytest.mark.app_config(WTF_CSRF_ENABLED=True)
 def test_editor_forms_need_csrf(app, client, auth):
-    make_video("abcDEF12345")
-    editor = make_user(role="editor")
-    db.session.commit()
-    auth.login(editor)
+    _video_and_editor(auth)
     assert client.post("/videos/abcDEF12345/sichtbarkeit", data={"status": "hidden"}).status_code == 400
     assert db.session.execute(db.select(Video.status)).scalar_one() == "published"
 
