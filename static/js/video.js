@@ -5,6 +5,7 @@
   if (window.hcVideo) { return; }  // the script may be included once per [[video:ID]] embed
   var KEY = "hc-video-consent";
   var ORIGIN = "https://www.youtube-nocookie.com";
+  var FRAME_TIMEOUT = 8000;
 
   function remembered() {
     try { return window.localStorage.getItem(KEY) === "1"; } catch (e) { return false; }
@@ -62,6 +63,18 @@
     iframe.src = embed + "?start=" + start + "&autoplay=1&rel=0&enablejsapi=1&origin=" +
       encodeURIComponent(window.location.origin);
     iframe.addEventListener("error", function () { showOffline(player); });
+    // A frame that never talks back (YouTube unreachable: the browser shows its own error page) is replaced by
+    // the notice instead of staying broken. The embed answers "listening" within moments when it works.
+    iframe.addEventListener("load", function () {
+      try {
+        iframe.contentWindow.postMessage(JSON.stringify({ event: "listening", id: 1, channel: "widget" }), ORIGIN);
+      } catch (e) { /* ignore */ }
+      window.setTimeout(function () {
+        if (player.getAttribute("data-answered") !== "1" && player.getAttribute("data-state") === "loaded") {
+          showOffline(player);
+        }
+      }, FRAME_TIMEOUT);
+    });
     var box = player.querySelector("[data-video-frame]");
     box.appendChild(iframe);
     box.hidden = false;
@@ -147,6 +160,20 @@
       }
     });
 
+    window.addEventListener("message", function (event) {
+      if (event.origin !== ORIGIN) { return; }
+      document.querySelectorAll("[data-video-player] iframe").forEach(function (frame) {
+        if (frame.contentWindow === event.source) {
+          frame.closest("[data-video-player]").setAttribute("data-answered", "1");
+        }
+      });
+    });
+    window.addEventListener("offline", function () {
+      players.forEach(function (player) {
+        if (player.getAttribute("data-state") === "loaded") { showOffline(player); }
+      });
+    });
+
     var page = document.querySelector("[data-video-page]");
     if (!page) { return; }
     var mainPlayer = page.querySelector("[data-video-player]");
@@ -168,11 +195,6 @@
           if (box.bottom < 0 || box.top > window.innerHeight) { mainPlayer.scrollIntoView({ block: "nearest" }); }
         }
       }
-    });
-    window.addEventListener("offline", function () {
-      players.forEach(function (player) {
-        if (player.getAttribute("data-state") === "loaded") { showOffline(player); }
-      });
     });
   }
 

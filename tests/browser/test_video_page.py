@@ -95,6 +95,12 @@ def test_youtube_iframe_only_after_click_from_nocookie_domain(videos, base_url, 
         page.wait_for_timeout(300)
         assert third_party_requests and all(u.startswith("https://www.youtube-nocookie.com/")
                                             for u in third_party_requests)
+        # YouTube unreachable (aborted here): the silent frame gives way to a clear notice, not a broken frame
+        expect(page.locator("[data-offline-network]")).to_be_visible(timeout=12000)
+        expect(page.locator("iframe")).to_have_count(0)
+        page.locator("[data-cue][data-seek='90']").click()
+        expect(page).to_have_url(f"{base_url}/videos/abcDEF12345?t=90")
+        expect(page.locator("[data-video-offline] [data-video-position]")).to_have_text("1:30")
     else:  # a machine without network: the notice instead of a broken frame
         expect(page.locator("[data-offline-network]")).to_be_visible()
     assert page.evaluate("() => window.localStorage.getItem('hc-video-consent')") is None
