@@ -37,6 +37,7 @@ def init_app(app: Flask) -> None:
     from flask_babel import format_timedelta
     from core.models import utcnow
     app.jinja_env.globals.update(guard_kind_names=KIND_NAMES, format_timedelta=format_timedelta, now_utc=utcnow)
+    app.jinja_env.filters["cm_iso"] = lambda value: value.replace(microsecond=0).isoformat() + "Z"
     add_nav_link(app, "community.index", _l("Community"))
     set_profile_url(app, lambda user: url_for("community.profile", username=user.username))
     from community.demo import load_demo_threads

@@ -12,6 +12,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from slugify import slugify
+from sqlalchemy.exc import IntegrityError
 
 from community import permissions, reputation, signals
 from community.badges import check_user
@@ -294,6 +295,11 @@ def revisions(post_type: str, post_id: int) -> list[PostRevision]:
 
 # ---- votes --------------------------------------------------------------------------------------------------
 
+def _existing_vote(user_id: int, post_type: str, post_id: int) -> Vote | None:
+    return db.session.execute(db.select(Vote).where(Vote.user_id == user_id, Vote.post_type == post_type,
+                                                    Vote.post_id == post_id)).scalar_one_or_none()
+
+
 def vote(voter: User, post_type: str, post, value: int) -> int:
     """Cast (1/-1), change or retract (0) a vote; returns the post's new score."""
     _require_participant(voter)
@@ -305,8 +311,7 @@ def vote(voter: User, post_type: str, post, value: int) -> int:
         raise DomainError(_("Eigene Beiträge können Sie nicht bewerten."), code="self_vote", status=403)
     if post.is_hidden:
         raise DomainError(_("Dieser Beitrag ist ausgeblendet."), code="post_hidden", status=409)
-    existing = db.session.execute(db.select(Vote).where(Vote.user_id == voter.id, Vote.post_type == post_type,
-                                                        Vote.post_id == post.id)).scalar_one_or_none()
+    existing = _existing_vote(voter.id, post_type, post.id)
     old = existing.value if existing else 0
     if old == value:
         return post.score
@@ -319,7 +324,12 @@ def vote(voter: User, post_type: str, post, value: int) -> int:
             existing.value = value
             existing.created_at = utcnow()
     else:
-        db.session.add(Vote(user_id=voter.id, post_type=post_type, post_id=post.id, value=value, created_at=utcnow()))
+        try:  # a racing double submit hits the unique constraint: report it, never a 500
+            with db.session.begin_nested():
+                db.session.add(Vote(user_id=voter.id, post_type=post_type, post_id=post.id, value=value,
+                                    created_at=utcnow()))
+        except IntegrityError:
+            raise DomainError(_("Ihre Stimme wurde bereits gezählt."), code="duplicate_vote", status=409) from None
     if value:
         post.score += value
         author = db.session.get(User, post.author_id) if post.author_id else None

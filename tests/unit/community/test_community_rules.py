@@ -301,3 +301,53 @@ def test_queue_orders_by_waiting_time(app):
     answered = make_question(age=timedelta(days=3))
     make_answer(answered)
     assert services.waiting_queue() == [older, newer]
+
+
+def test_signals_for_posting_voting_and_auto_hide(app):
+    seen = []
+
+    def record(name):
+        def listener(sender, **kw):
+            seen.append((name, kw.get("by", "-") is None if name == "post_hidden" else kw.get("value")))
+        return listener
+    handlers = {name: record(name) for name in ("question_asked", "answer_posted", "post_voted", "post_hidden",
+                                                  "answer_accepted", "answer_unaccepted", "question_escalated")}
+    for name, handler in handlers.items():
+        getattr(signals, name).connect(handler)
+    try:
+        asker = make_user()
+        q = make_question(asker)
+        a = make_answer(q)
+        services.vote(asker, "answer", a, 1)
+        services.accept(asker, a)
+        services.unaccept(asker, q)
+        services.escalate(make_user(role="superuser"), q)
+        for _ in range(3):
+            services.flag(make_user(), "answer", a, "spam")
+    finally:
+        for name, handler in handlers.items():
+            getattr(signals, name).disconnect(handler)
+    names = [name for name, _ in seen]
+    assert names == ["question_asked", "answer_posted", "post_voted", "answer_accepted", "answer_unaccepted",
+                     "question_escalated", "post_hidden"]
+    assert seen[2] == ("post_voted", 1) and seen[-1] == ("post_hidden", True)
+
+
+def test_no_mention_signal_for_the_author_themselves(app):
+    author = make_user("selbst")
+    received = []
+    with signals.mention.connected_to(lambda sender, **kw: received.append(kw["user"])):
+        make_question(author, body="Ich (@selbst) frage für mich.")
+    assert received == []
+
+
+def test_racing_duplicate_vote_is_a_409_not_a_500(app, monkeypatch):
+    voter = make_user()
+    a = make_answer(make_question())
+    db.session.add(Vote(user_id=voter.id, post_type="answer", post_id=a.id, value=1))
+    db.session.flush()
+    monkeypatch.setattr(services, "_existing_vote", lambda *args: None)  # the other request hasn't committed yet
+    with pytest.raises(DomainError) as error:
+        services.vote(voter, "answer", a, 1)
+    assert error.value.code == "duplicate_vote" and error.value.status == 409
+    assert a.score == 0
