@@ -1,7 +1,13 @@
 """Security headers on every response: a strict CSP with no inline script or style, and friends."""
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, request
+
+from core.errors import error_response
+
+# NUL can't be stored in a PostgreSQL text column and has no business in any text we accept: refuse it up front
+# (URL, query string, form fields, JSON) instead of failing deep inside a write.
+_FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 
 # Third-party frames only from YouTube's privacy-enhanced domain, and only after consent (a click).
 CSP = "; ".join([
@@ -20,7 +26,35 @@ CSP = "; ".join([
 ])
 
 
+def _contains_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_contains_nul(k) or _contains_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_contains_nul(v) for v in value)
+    return False
+
+
+def request_has_nul() -> bool:
+    if "\x00" in request.path or any("\x00" in k or "\x00" in v for k, v in request.args.items(multi=True)):
+        return True
+    if request.mimetype == "application/json" or request.mimetype.endswith("+json"):
+        return _contains_nul(request.get_json(silent=True))
+    if request.mimetype in _FORM_TYPES:
+        return any("\x00" in k or "\x00" in v for k, v in request.form.items(multi=True))
+    return False
+
+
 def init_app(app: Flask) -> None:
+    @app.before_request
+    def refuse_nul_characters():
+        if request_has_nul():
+            from flask_babel import gettext as _
+            return error_response(400, _("Die Eingabe enthält ein unzulässiges Steuerzeichen (NUL)."),
+                                  "invalid_character")
+        return None
+
     @app.after_request
     def add_security_headers(response):
         headers = response.headers

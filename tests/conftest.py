@@ -5,6 +5,7 @@ import os
 import uuid
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -76,8 +77,25 @@ def app(tmp_path, postgres_url, request, monkeypatch):
     reset_database(app)
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own app context, with its own database session and ``g``, as in production.
+
+    The test's own session is committed first (so the request sees the test's setup) and expired afterwards (so
+    the test reads what the request committed, and never what it merely flushed)."""
+
+    def open(self, *args, **kwargs):
+        outer = db.session()
+        outer.commit()
+        try:
+            with self.application.app_context():
+                return super().open(*args, **kwargs)
+        finally:
+            outer.expire_all()
+
+
 @pytest.fixture
 def client(app):
+    app.test_client_class = IsolatedClient
     return app.test_client()
 
 

@@ -1,4 +1,8 @@
 """Headers, errors and languages that every page shares."""
+from core.accounts import issue_token
+from core.extensions import db
+from core.models import User
+from tests.factories import make_user
 
 
 def test_security_headers(client):
@@ -47,3 +51,17 @@ def test_language_switcher_and_accept_language(client):
 def test_phone_number_is_on_every_page(client, app):
     html = client.get("/").get_data(as_text=True)
     assert app.config["SUPPORT_PHONE"] in html and 'href="tel:+41' in html
+
+
+def test_nul_characters_are_refused_before_any_write(client, app):
+    token = issue_token(make_user("nulltester", role="customer"))
+    db.session.commit()
+    api = client.post("/api/v1/questions", json={"title": "Router\u0000 blinkt", "body": "Hilfe"},
+                      headers={"Authorization": f"Bearer {token}"})
+    assert api.status_code == 400 and api.get_json()["error"] == "invalid_character"
+    form = client.post("/registrieren", data={"username": "nul\x00l", "email": "a@b.ch", "password": "x" * 12})
+    assert form.status_code == 400 and "NUL" in form.get_data(as_text=True)
+    assert client.get("/suche?q=wlan%00").status_code == 400
+    assert db.session.execute(db.select(User).where(User.username.like("nul%l"))).first() is None
+    # a literal backslash-u text is ordinary input, not a NUL
+    assert client.get("/api/v1/search?q=%5Cu0000").status_code == 200

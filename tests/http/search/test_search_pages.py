@@ -25,8 +25,9 @@ def test_results_page_shows_highlighted_hits_and_facets(client, app):
 def test_odd_input_never_500(client, app, q):
     make_article(title="WLAN-Passwort ändern")
     db.session.commit()
-    assert client.get("/suche", query_string={"q": q}).status_code == 200
-    assert client.get("/suche", query_string={"q": q, "page": "x", "type": q, "category": q}).status_code == 200
+    expected = 400 if "\x00" in q else 200  # NUL is refused for every request (core/security.py)
+    assert client.get("/suche", query_string={"q": q}).status_code == expected
+    assert client.get("/suche", query_string={"q": q, "page": "x", "type": q, "category": q}).status_code == expected
 
 
 def test_empty_query_shows_the_form_only(client):
@@ -85,8 +86,9 @@ def test_synonym_editor_add_update_delete(client, auth):
     client.post("/redaktion/synonyme", data={"action": "update", "id": group.id, "terms": "Flugmodus, Offline"})
     db.session.refresh(group)
     assert group.terms == ["Flugmodus", "Offline"]
-    client.post("/redaktion/synonyme", data={"action": "delete", "id": group.id})
-    assert db.session.get(SynonymGroup, group.id) is None
+    group_id = group.id
+    client.post("/redaktion/synonyme", data={"action": "delete", "id": group_id})
+    assert db.session.get(SynonymGroup, group_id) is None
     assert client.post("/redaktion/synonyme", data={"action": "delete", "id": "999999"}).status_code == 404
     assert client.post("/redaktion/synonyme", data={"action": "hack"}).status_code == 400
 
