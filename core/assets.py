@@ -9,7 +9,7 @@ import hashlib
 import re
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, send_from_directory
 
 ONE_YEAR = 365 * 24 * 3600
 _HASHED = re.compile(r"^(?P<stem>.+)\.(?P<hash>[0-9a-f]{10})(?P<ext>\.[A-Za-z0-9]+)$")
@@ -40,9 +40,8 @@ def init_app(app: Flask) -> None:
     def static_view(filename: str):
         plain = reverse.get(filename)
         if plain is not None:
-            response = original_view(filename=plain)
-            response.cache_control.max_age = ONE_YEAR
-            response.cache_control.public = True
+            # max_age given to send_from_directory (not set afterwards) so werkzeug drops its default no-cache.
+            response = send_from_directory(app.static_folder, plain, max_age=ONE_YEAR)
             response.cache_control.immutable = True
             return response
         return original_view(filename=filename)

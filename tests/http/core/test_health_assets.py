@@ -12,11 +12,43 @@ def test_healthz_reports_database_ok(client):
     assert body["status"] == "ok" and body["checks"]["database"]["ok"] is True
 
 
-def test_healthz_is_503_when_a_component_fails(app, client):
-    register_health_check(app, "search", lambda: (False, "index unreadable"))
+def test_healthz_is_503_when_a_critical_component_fails(app, client):
+    register_health_check(app, "payments", lambda: (False, "gateway unreachable"))
     response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.get_json()["checks"]["search"] == {"ok": False, "detail": "index unreadable"}
+    body = response.get_json()
+    assert body["status"] == "down"
+    assert body["checks"]["payments"] == {"ok": False, "detail": "gateway unreachable", "critical": True}
+
+
+def test_a_failing_non_critical_check_is_degraded_but_200(app, client):
+    register_health_check(app, "index", lambda: (False, "index unreadable"), critical=False)
+    response = client.get("/healthz")
+    assert response.status_code == 200, "a load balancer must not pull every node because search is down"
+    body = response.get_json()
+    assert body["status"] == "degraded" and body["checks"]["database"]["ok"] is True
+    assert body["checks"]["index"] == {"ok": False, "detail": "index unreadable", "critical": False}
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_strict_healthz_is_503_on_any_failure(app, client):
+    register_health_check(app, "index", lambda: (False, "index unreadable"), critical=False)
+    assert client.get("/healthz?strict=1").status_code == 503
+    assert client.get("/healthz?strict=0").status_code == 200
+
+
+def test_strict_healthz_is_200_when_all_is_well(app, client):
+    register_health_check(app, "index", lambda: (True, "42 documents"), critical=False)
+    response = client.get("/healthz?strict=1")
+    assert response.status_code == 200 and response.get_json()["status"] == "ok"
+
+
+def test_a_check_that_raises_counts_as_failed(app, client):
+    def explode():
+        raise OSError("disk gone")
+    register_health_check(app, "index", explode, critical=False)
+    body = client.get("/healthz").get_json()
+    assert body["status"] == "degraded" and body["checks"]["index"]["detail"] == "OSError"
 
 
 def test_healthz_is_503_when_the_database_is_down(app, client, monkeypatch):
@@ -28,6 +60,15 @@ def test_healthz_is_503_when_the_database_is_down(app, client, monkeypatch):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.get_json()["checks"]["database"]["ok"] is False
+    assert response.get_json()["status"] == "down"
+
+
+def _cache_directives(header: str) -> dict[str, str | None]:
+    directives = {}
+    for part in header.split(","):
+        name, _, value = part.strip().partition("=")
+        directives[name.lower()] = value or None
+    return directives
 
 
 def test_static_files_get_hashed_names_and_long_cache(client):
@@ -36,8 +77,11 @@ def test_static_files_get_hashed_names_and_long_cache(client):
     assert match, "stylesheet URL is not content-hashed"
     response = client.get(match.group(1))
     assert response.status_code == 200
-    assert "max-age=31536000" in response.headers["Cache-Control"]
-    assert "immutable" in response.headers["Cache-Control"]
+    directives = _cache_directives(response.headers["Cache-Control"])
+    assert directives.get("max-age") == "31536000" and "public" in directives and "immutable" in directives
+    # no-cache would make every browser revalidate the "immutable" file on every page view
+    assert not {"no-cache", "no-store", "private", "must-revalidate"} & directives.keys(), directives
+    assert response.headers.get("Expires"), "Expires helps HTTP/1.0 caches"
     plain = client.get("/static/css/app.css")
     assert plain.status_code == 200 and "immutable" not in plain.headers.get("Cache-Control", "")
     assert client.get("/static/css/app.0000000000.css").status_code == 404
