@@ -5,7 +5,7 @@ FLASK   := $(VENV)/bin/flask --app wsgi
 HOST    ?= 127.0.0.1
 PORT    ?= 5000
 
-.PHONY: install run test test-sqlite test-postgres serve demo clean
+.PHONY: install run test test-sqlite test-postgres serve worker demo clean
 
 $(VENV)/.installed: requirements.txt
 	python3 -m venv $(VENV)
@@ -48,6 +48,11 @@ serve: install
 	$(FLASK) db upgrade
 	LOG_FORMAT=$${LOG_FORMAT:-json} $(VENV)/bin/gunicorn --workers $${WEB_CONCURRENCY:-2} \
 		--bind $${BIND:-$(HOST):8000} wsgi:app
+
+# Background jobs (needs REDIS_URL): RQ worker with its scheduler, which runs retries when they are due.
+worker: install
+	@if [ -z "$$REDIS_URL" ]; then echo "REDIS_URL is not set: jobs run inline, no worker needed" >&2; exit 2; fi
+	$(FLASK) jobs worker
 
 clean:
 	rm -rf $(VENV) .pytest_cache

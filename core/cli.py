@@ -99,13 +99,11 @@ def _require_queue() -> None:
 
 
 @jobs_cli.command("worker")
-@click.option("--burst", is_flag=True, help="Beenden, wenn die Warteschlange leer ist.")
+@click.option("--burst", is_flag=True, help="Beenden, wenn die Warteschlange leer ist (fällige Wiederholungen inklusive).")
 def jobs_worker(burst: bool):
     _require_queue()
-    from rq import Worker
-    q = jobs.queue()
-    click.echo(f"Worker für Warteschlange {q.name} gestartet.")
-    Worker([q], connection=q.connection).work(burst=burst)
+    click.echo(f"Worker für Warteschlange {jobs.queue().name} gestartet (mit Scheduler für Wiederholungen).")
+    jobs.run_worker(burst=burst)
 
 
 @jobs_cli.command("failed")

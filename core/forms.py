@@ -28,4 +28,4 @@ class ChangePasswordForm(FlaskForm):
 
 
 class RoleForm(FlaskForm):
-    role = SelectField(_l("Rolle"), choices=[(r, r) for r in ROLES])
+    role = SelectField(_l("Rolle"), choices=list(ROLES))

@@ -1,7 +1,9 @@
 """Background jobs: an RQ queue on Redis when REDIS_URL is set, otherwise inline (the embedded default).
 
 Tasks are named "module:function" and run inside an app context; the worker commits once after the task.
-Failed jobs are retried (3 times, backing off) and stay visible in the failed-job list for a week.
+Failed jobs are retried (3 times, backing off: JOBS_RETRY_INTERVALS seconds) and stay visible in the failed-job
+list for a week. Retries with an interval are scheduled jobs: only a worker running RQ's scheduler
+(`flask jobs worker`) ever runs them.
 """
 from __future__ import annotations
 
@@ -50,8 +52,9 @@ def enqueue(task: str, *args, **kwargs) -> str | None:
         return None
     from rq import Retry
 
+    intervals = list(current_app.config.get("JOBS_RETRY_INTERVALS", RETRY_INTERVALS))
     job = queue().enqueue_call("core.jobs.execute", args=(task, list(args), kwargs), description=task,
-                               retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
+                               retry=Retry(max=len(intervals), interval=intervals) if intervals else None,
                                failure_ttl=FAILURE_TTL)
     return job.id
 
@@ -73,6 +76,14 @@ def execute(task: str, args: list, kwargs: dict):
         except Exception:
             db.session.rollback()
             raise
+
+
+def run_worker(burst: bool = False, app: Flask | None = None) -> bool:
+    """Work the queue with RQ's scheduler, which moves retries (and other scheduled jobs) back when they are due."""
+    from rq import Worker
+
+    q = queue(app)
+    return Worker([q], connection=q.connection).work(burst=burst, with_scheduler=True)
 
 
 def failed_jobs(app: Flask | None = None) -> list[dict]:

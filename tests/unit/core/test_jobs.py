@@ -1,5 +1,14 @@
-"""Jobs run inline without Redis, and through a real RQ queue on the local Redis when REDIS_URL is set."""
+"""Jobs run inline without Redis, and through a real RQ queue on the local Redis when REDIS_URL is set.
+
+Redis tests skip when no Redis answers on 127.0.0.1:6379, except with REQUIRE_REDIS=1 (CI), where that fails.
+"""
+import os
+import signal
+import subprocess
+import sys
+import time
 import uuid
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -19,6 +28,14 @@ def _redis_available() -> bool:
         return False
 
 
+def require_redis() -> None:
+    if _redis_available():
+        return
+    if os.environ.get("REQUIRE_REDIS") == "1":
+        pytest.fail("REQUIRE_REDIS=1 but no Redis answers on 127.0.0.1:6379")
+    pytest.skip("no Redis on 127.0.0.1:6379 (REQUIRE_REDIS=1 makes this a failure)")
+
+
 def _actions():
     return db.session.execute(select(AuditLog.action)).scalars().all()
 
@@ -35,13 +52,12 @@ def test_unknown_task_fails_fast(app):
 
 @pytest.fixture
 def redis_app(app):
-    if not _redis_available():
-        pytest.skip("no Redis on 127.0.0.1:6379")
+    require_redis()
     app.config.update(REDIS_URL=REDIS, JOBS_QUEUE=f"test-{uuid.uuid4().hex[:8]}")
     yield app
     q = jobs.queue(app)
     q.empty()
-    for registry in (q.failed_job_registry, q.finished_job_registry):
+    for registry in (q.failed_job_registry, q.finished_job_registry, q.scheduled_job_registry):
         for job_id in registry.get_job_ids():
             registry.remove(job_id, delete_job=True)
 
@@ -90,8 +106,7 @@ def test_jobs_commands_explain_when_redis_is_missing(runner):
 
 
 def test_two_workers_share_rate_limits_through_redis(tmp_path, monkeypatch):
-    if not _redis_available():
-        pytest.skip("no Redis on 127.0.0.1:6379")
+    require_redis()
     from tests.conftest import make_test_app
     monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
     settings = {"RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "2 per minute", "REDIS_URL": REDIS,
@@ -135,3 +150,50 @@ def test_failed_job_page_lists_failures(redis_app, client, auth):
     assert "tests.jobs_tasks:explode" in html and "boom-42" in html
     assert client.post("/admin/jobs/erneut").status_code == 302
     assert len(jobs.queue(redis_app)) == 1
+
+
+def test_worker_command_runs_the_scheduler_so_a_retry_after_an_interval_runs(redis_app, tmp_path):
+    """A failed job with a retry interval is parked as a scheduled job; only RQ's scheduler brings it back."""
+    redis_app.config["JOBS_RETRY_INTERVALS"] = [1]
+    marker = tmp_path / "attempted"
+    job_id = jobs.enqueue("tests.unit.core.retry_tasks:fail_first_attempt", str(marker), "retried")
+    root = Path(__file__).resolve().parents[3]
+    env = {**os.environ, "REDIS_URL": REDIS, "JOBS_QUEUE": redis_app.config["JOBS_QUEUE"],
+           "DATABASE_URL": redis_app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": "w" * 32,
+           "SEARCH_INDEX_DIR": str(tmp_path / "worker-index"), "MEDIA_DIR": str(tmp_path / "media"),
+           "LOG_FORMAT": "off"}
+    worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "worker"], cwd=root, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 40
+        while time.monotonic() < deadline and worker.poll() is None:
+            db.session.expire_all()
+            if _actions() == ["retried"]:
+                break
+            time.sleep(0.3)
+    finally:
+        worker.send_signal(signal.SIGTERM)  # warm shutdown also stops the scheduler process
+        try:
+            output = worker.communicate(timeout=20)[0].decode(errors="replace")
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, signal.SIGKILL)
+            output = worker.communicate()[0].decode(errors="replace")
+    assert marker.exists(), f"the worker never ran the job:\n{output[-2000:]}"
+    assert _actions() == ["retried"], f"the retry after 1 s never ran:\n{output[-2000:]}"
+    from rq.job import Job
+    assert Job.fetch(job_id, connection=jobs.queue(redis_app).connection).get_status() == "finished"
+
+
+def test_failed_job_page_is_reachable_from_the_admin_navigation(app, client, auth):
+    import re
+
+    from tests.factories import make_user
+    admin = make_user(role="admin")
+    db.session.commit()
+    auth.login(admin)
+    home = client.get("/").get_data(as_text=True)
+    assert 'href="/admin/benutzer"' in home
+    users_page = client.get("/admin/benutzer").get_data(as_text=True)
+    links = re.findall(r'href="([^"]+)"', users_page)
+    assert "/admin/jobs" in links
+    assert 'href="/admin/benutzer" aria-current="page"' in users_page
