@@ -54,6 +54,8 @@ class Question(db.Model):
     accepted_answer_id: Mapped[int | None] = mapped_column(index=True)
     score: Mapped[int] = mapped_column(default=0)
     view_count: Mapped[int] = mapped_column(default=0)
+    # Cached by services.refresh_answer_stats: visible answers, and the first visible answer by someone other
+    # than the asker (None = still unanswered, whatever answer_count says).
     answer_count: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -66,7 +66,7 @@ def _marked(question_ids: list[int], level: str) -> set[int]:
 def _unanswered_since(cutoff: datetime) -> list[Question]:
     return db.session.scalars(select(Question).where(
         Question.is_hidden.is_(False), Question.status == "open", Question.is_locked.is_(False),
-        Question.answer_count == 0, Question.created_at <= cutoff).order_by(Question.created_at, Question.id)).all()
+        Question.first_answer_at.is_(None), Question.created_at <= cutoff).order_by(Question.created_at, Question.id)).all()
 
 
 def _hours(question: Question, now: datetime) -> int:
@@ -109,7 +109,7 @@ def notify_waiting(now: datetime | None = None) -> Summary:
 
     unsolved = db.session.scalars(select(Question).where(
         Question.is_hidden.is_(False), Question.status == "open", Question.accepted_answer_id.is_(None),
-        Question.answer_count > 0, Question.first_answer_at.is_not(None),
+        Question.first_answer_at.is_not(None),
         Question.first_answer_at <= now - asker_after, Question.author_id.is_not(None))
         .order_by(Question.first_answer_at, Question.id)).all()
     done = _marked([q.id for q in unsolved], "asker_accept")

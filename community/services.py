@@ -190,15 +190,29 @@ def post_answer(author: User, question: Question, body: str) -> Answer:
     answer = Answer(question=question, author=author, body_md=body, body_html=render_markdown(body, toc=False).html,
                     created_at=now, updated_at=now)
     db.session.add(answer)
-    question.answer_count = (question.answer_count or 0) + 1
     question.last_activity_at = now
-    if question.first_answer_at is None and (question.author_id is None or author.id != question.author_id):
-        question.first_answer_at = now
-    db.session.flush()
+    refresh_answer_stats(question)
     check_user(author)
     signals.answer_posted.send(author, answer=answer)
     _mentions(author, "answer", answer, body)
     return answer
+
+
+def refresh_answer_stats(question: Question) -> None:
+    """Recount the question's cached answer figures from its answers (after one appears, is hidden or shown again).
+
+    answer_count: visible answers (what readers see). first_answer_at: the first visible answer by someone other
+    than the asker; a question is "answered" exactly when it is set (lists, queue, stats, reminders all use it),
+    so a hidden spam answer or the asker's own follow-up leaves the question waiting.
+    """
+    db.session.flush()
+    visible = db.select(Answer).where(Answer.question_id == question.id, Answer.is_hidden.is_(False)).subquery()
+    question.answer_count = db.session.execute(db.select(db.func.count()).select_from(visible)).scalar_one()
+    others = db.select(db.func.min(visible.c.created_at))
+    if question.author_id is not None:
+        others = others.where(visible.c.author_id.is_(None) | (visible.c.author_id != question.author_id))
+    question.first_answer_at = db.session.execute(others).scalar_one()
+    db.session.flush()
 
 
 def get_post(post_type: str, post_id: int):
@@ -477,6 +491,8 @@ def set_hidden(by: User | None, post_type: str, post, hidden: bool, reason: str 
         post.hidden_reason = code if hidden else None
     _audit(by, "community.hide" if hidden else "community.unhide", post_type, post.id, reason, automatic=by is None)
     db.session.flush()
+    if post_type == "answer":
+        refresh_answer_stats(post.question)
     if hidden:
         signals.post_hidden.send(by, post_type=post_type, post=post, by=by)
 
@@ -586,7 +602,7 @@ FILTERS = ("neu", "unbeantwortet", "ungeloest", "geloest")
 def question_query(filter_name: str = "neu", *, tag: str | None = None, category_id: int | None = None):
     query = db.select(Question).where(Question.is_hidden.is_(False))
     if filter_name == "unbeantwortet":
-        query = query.where(Question.answer_count == 0, Question.status == "open")
+        query = query.where(Question.first_answer_at.is_(None), Question.status == "open")
     elif filter_name == "ungeloest":
         query = query.where(Question.accepted_answer_id.is_(None), Question.status == "open")
     elif filter_name == "geloest":
@@ -607,10 +623,10 @@ def filter_counts(*, tag: str | None = None, category_id: int | None = None) -> 
 
 
 def waiting_queue(limit: int = 100) -> list[Question]:
-    """Open, visible questions without an answer, longest waiting first."""
+    """Open, visible questions without a visible answer from someone else, longest waiting first."""
     return list(db.session.execute(
         db.select(Question).where(Question.is_hidden.is_(False), Question.status == "open",
-                                  Question.is_locked.is_(False), Question.answer_count == 0)
+                                  Question.is_locked.is_(False), Question.first_answer_at.is_(None))
         .order_by(Question.created_at.asc(), Question.id.asc()).limit(limit)).scalars())
 
 
@@ -618,7 +634,7 @@ def unsolved_queue(limit: int = 50) -> list[Question]:
     """Answered but unsolved questions, oldest activity first (candidates for marking a solution)."""
     return list(db.session.execute(
         db.select(Question).where(Question.is_hidden.is_(False), Question.status == "open",
-                                  Question.answer_count > 0, Question.accepted_answer_id.is_(None))
+                                  Question.first_answer_at.is_not(None), Question.accepted_answer_id.is_(None))
         .order_by(Question.last_activity_at.asc()).limit(limit)).scalars())
 
 

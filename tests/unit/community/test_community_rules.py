@@ -303,6 +303,51 @@ def test_queue_orders_by_waiting_time(app):
     assert services.waiting_queue() == [older, newer]
 
 
+def _flag_hidden_spam_answer(question):
+    spam = make_answer(question, body="Billige Uhren, schreib mir einfach")
+    for _ in range(3):
+        services.flag(make_user(), "answer", spam, "spam")
+    assert spam.is_hidden and spam.hidden_reason == "flags"
+    return spam
+
+
+def test_a_flag_hidden_answer_does_not_answer_the_question(app):
+    q = make_question(age=timedelta(hours=30))
+    spam = _flag_hidden_spam_answer(q)
+    assert q.answer_count == 0 and q.first_answer_at is None
+    assert services.waiting_queue() == [q] and services.unsolved_queue() == []
+    assert services.filter_counts()["unbeantwortet"] == 1
+    stats = response_stats()
+    assert stats["answered"] == 0 and stats["unanswered"] == 1 and stats["waiting_over_24h"] == 1
+    services.handle_flags(make_user(role="superuser"), "answer", spam, accept_flags=False)  # shown again
+    assert not spam.is_hidden and q.answer_count == 1 and q.first_answer_at == spam.created_at
+    assert services.waiting_queue() == [] and services.filter_counts()["unbeantwortet"] == 0
+    assert response_stats()["waiting_over_24h"] == 0
+
+
+def test_hiding_the_first_answer_moves_first_answer_time_to_the_next_visible_one(app):
+    mod = make_user(role="superuser")
+    q = make_question(age=timedelta(hours=5))
+    first = make_answer(q, after=timedelta(minutes=10))
+    second = make_answer(q, after=timedelta(hours=2))
+    assert q.first_answer_at == first.created_at
+    services.set_hidden(mod, "answer", first, True, "Spam")
+    assert q.answer_count == 1 and q.first_answer_at == second.created_at
+    services.set_hidden(mod, "answer", second, True, "Spam")
+    assert q.answer_count == 0 and q.first_answer_at is None and services.waiting_queue() == [q]
+    services.set_hidden(mod, "answer", first, False)
+    assert q.answer_count == 1 and q.first_answer_at == first.created_at
+
+
+def test_the_askers_own_answer_leaves_the_question_waiting(app):
+    asker = make_user()
+    q = make_question(asker, age=timedelta(hours=30))
+    services.post_answer(asker, q, "Nachtrag: der Router ist ein Modell von 2019.")
+    assert q.answer_count == 1 and q.first_answer_at is None
+    assert services.waiting_queue() == [q] and services.filter_counts()["unbeantwortet"] == 1
+    assert response_stats()["waiting_over_24h"] == 1
+
+
 def test_signals_for_posting_voting_and_auto_hide(app):
     seen = []
 

@@ -58,6 +58,23 @@ def test_answered_hidden_closed_and_escalated_questions(app, people):
     assert _kinds(people["editor"]) == []
 
 
+def test_a_flag_hidden_spam_answer_leaves_the_question_waiting(app, people):
+    from community import services
+    from tests.factories_community import make_answer as post_answer
+    from tests.factories_community import make_question as ask
+
+    question = ask(people["asker"], title="Router verliert nachts die Verbindung", age=timedelta(hours=3))
+    spam = post_answer(question, make_user(), body="Kaufen Sie billige Uhren bei mir")
+    for _ in range(3):
+        services.flag(make_user(), "answer", spam, "spam")
+    assert spam.is_hidden
+    db.session.commit()
+    with app.test_request_context():
+        summary = reminders.notify_waiting()
+    assert summary.superusers == [question.id]
+    assert _kinds(people["super"]) == ["waiting_superuser"]
+
+
 def test_superuser_asking_is_not_notified_about_own_question(app, people):
     make_question(people["super"], title="Frage eines Superusers", age=timedelta(hours=3))
     db.session.commit()
