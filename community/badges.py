@@ -40,12 +40,7 @@ class Badge:
 
 
 def _locale(locale: str | None) -> str:
-    if locale:
-        return locale
-    try:
-        return str(get_locale() or "de")
-    except Exception:  # outside a request
-        return "de"
+    return locale or str(get_locale() or "de")  # outside a request: the default locale (core.i18n)
 
 
 # ---- rule helpers -------------------------------------------------------------------------------------------

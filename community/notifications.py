@@ -181,10 +181,18 @@ def _mail_for(user: User, notifications: list[Notification], digest: bool) -> Ma
 
 
 def _settings_url() -> str:
-    try:
-        return url_for("notifications.settings")
-    except RuntimeError:
-        return "/benachrichtigungen/einstellungen"
+    return site_path("notifications.settings")
+
+
+def site_path(endpoint: str, **values) -> str:
+    """The site-relative URL of an endpoint, in a request or outside one (CLI, background jobs).
+
+    An unknown endpoint raises werkzeug's BuildError: a wrong name is a bug to see, not an empty link."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    adapter = current_app.url_map.bind(current_app.config.get("SERVER_NAME") or "localhost",
+                                       script_name=current_app.config.get("APPLICATION_ROOT") or "/")
+    return adapter.build(endpoint, values)
 
 
 # ---------------------------------------------------------------- core
@@ -294,19 +302,7 @@ def anchor(post_type: str, post_id: int) -> str:
 
 
 def question_url(question, anchor: str = "") -> str:
-    try:
-        from community import services
-        builder = getattr(services, "question_url", None)
-        if callable(builder):
-            url = builder(question)
-        else:
-            raise AttributeError
-    except (ImportError, AttributeError, RuntimeError):
-        try:
-            url = url_for("community.question", question_id=question.id)
-        except Exception:
-            url = f"/community/fragen/{question.id}"
-    return url + (f"#{anchor}" if anchor else "")
+    return site_path("community.question", question_id=question.id) + (f"#{anchor}" if anchor else "")
 
 
 def _post_question(post_type: str, post):
@@ -364,12 +360,8 @@ def on_answer_accepted(sender, answer, by=None, **_extra) -> None:
 
 
 def on_badge_awarded(sender, user, badge_slug, **_extra) -> None:
-    url = ""
-    try:
-        url = url_for("community.badges")
-    except Exception:
-        url = ""
-    notify(user, "badge", {"badge": badge_slug}, url, key=("badge", badge_slug))
+    notify(user, "badge", {"badge": badge_slug}, site_path("community.badge_catalog") + f"#abzeichen-{badge_slug}",
+           key=("badge", badge_slug))
 
 
 def on_mention(sender, user, post_type, post, by=None, **_extra) -> None:

@@ -146,3 +146,19 @@ def test_header_shows_unread_count(client, auth):
     client.post("/benachrichtigungen/gelesen")
     page = client.get("/").get_data(as_text=True)
     assert 'href="/benachrichtigungen"' in page and "(1" not in page
+
+
+def test_badge_notification_links_to_the_badge_in_the_catalog(client, auth):
+    helper = make_user()
+    question = make_question()
+    db.session.commit()
+    auth.login(helper)
+    assert client.post(f"/community/fragen/{question.id}/antworten",
+                       data={"body": "Modem 30 Sekunden vom Strom nehmen."}).status_code == 302
+    badge = db.session.scalars(select(Notification).where(Notification.user_id == helper.id,
+                                                          Notification.kind == "badge")).one()
+    assert badge.params == {"badge": "erste-antwort"}
+    assert badge.url == "/community/abzeichen#abzeichen-erste-antwort"
+    response = client.get(f"/benachrichtigungen/{badge.id}")
+    assert response.status_code == 302 and response.headers["Location"].endswith(badge.url)
+    assert 'id="abzeichen-erste-antwort"' in client.get("/community/abzeichen").get_data(as_text=True)

@@ -94,6 +94,7 @@ def test_accepted_badge_promoted_escalated(app):
     signals.user_promoted.send(helper, user=helper)
     signals.answer_accepted.send(helper, answer=answer, by=helper)  # own acceptance: nothing
     assert [n.kind for n in _notes(helper)] == ["accepted", "badge", "promoted"]
+    assert _notes(helper)[1].url == "/community/abzeichen#abzeichen-first-answer"  # also outside a request
     signals.question_escalated.send(helper, question=question, by=helper)
     assert [n.kind for n in _notes(editor)] == ["escalated"]
 
@@ -224,3 +225,14 @@ def test_mail_links_are_absolute(app):
     [mail] = _outbox()
     assert "https://hilfe.example.ch/community/fragen/1#antwort-2" in mail.body
     assert "https://hilfe.example.ch/benachrichtigungen/einstellungen" in mail.body
+
+
+def test_a_wrong_endpoint_is_an_error_not_an_empty_link(app):
+    from werkzeug.routing import BuildError
+
+    assert notifications.site_path("community.badge_catalog") == "/community/abzeichen"
+    with pytest.raises(BuildError):
+        notifications.site_path("community.badges")
+    with app.test_request_context("/"):
+        with pytest.raises(BuildError):
+            notifications.site_path("community.badges")
