@@ -8,6 +8,7 @@ import importlib
 import importlib.util
 
 from flask import Blueprint, Flask, jsonify, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError
@@ -33,16 +34,16 @@ def check_write_auth():
     """Writes need a valid bearer token, or a logged-in session that sends its CSRF token in X-CSRFToken."""
     token = _bearer_token()
     if token is not None and not current_user.is_authenticated:
-        raise DomainError("Ungültiges oder widerrufenes API-Token.", code="invalid_token", status=401)
+        raise DomainError(_("Ungültiges oder widerrufenes API-Token."), code="invalid_token", status=401)
     if request.method not in WRITE_METHODS:
         return None
     if not current_user.is_authenticated:
-        raise DomainError("Anmeldung oder API-Token erforderlich.", code="unauthorized", status=401)
+        raise DomainError(_("Anmeldung oder API-Token erforderlich."), code="unauthorized", status=401)
     if token is None:
         try:
             validate_csrf(request.headers.get("X-CSRFToken", ""))
         except (ValidationError, CSRFError):
-            raise DomainError("CSRF-Token fehlt oder ist ungültig.", code="csrf_failed", status=400) from None
+            raise DomainError(_("CSRF-Token fehlt oder ist ungültig."), code="csrf_failed", status=400) from None
     return None
 
 
@@ -55,7 +56,7 @@ def json_body() -> dict:
     """The request's JSON object, or a 400 with a clear message."""
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        raise DomainError("Erwartet wird ein JSON-Objekt im Request-Body.", code="bad_request", status=400)
+        raise DomainError(_("Erwartet wird ein JSON-Objekt im Request-Body."), code="bad_request", status=400)
     return data
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import secrets
 
+from flask_babel import gettext as _
 from sqlalchemy import func, or_
 from werkzeug.security import generate_password_hash
 
@@ -20,7 +21,8 @@ _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 def validate_password(password: str) -> None:
     if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise DomainError(f"Das Passwort muss mindestens {MIN_PASSWORD_LENGTH} Zeichen lang sein.", code="weak_password")
+        raise DomainError(_("Das Passwort muss mindestens %(count)d Zeichen lang sein.", count=MIN_PASSWORD_LENGTH),
+                          code="weak_password")
 
 
 def find_user(login: str) -> User | None:
@@ -35,15 +37,15 @@ def find_user(login: str) -> User | None:
 def create_user(username: str, email: str, password: str, role: str = "customer") -> User:
     username, email = (username or "").strip(), (email or "").strip().lower()
     if not USERNAME_RE.match(username):
-        raise DomainError("Benutzername: 3–40 Zeichen, Buchstaben, Ziffern, Punkt, Bindestrich, Unterstrich.",
+        raise DomainError(_("Benutzername: 3–40 Zeichen, Buchstaben, Ziffern, Punkt, Bindestrich, Unterstrich."),
                           code="bad_username")
     if not EMAIL_RE.match(email):
-        raise DomainError("Bitte geben Sie eine gültige E-Mail-Adresse an.", code="bad_email")
+        raise DomainError(_("Bitte geben Sie eine gültige E-Mail-Adresse an."), code="bad_email")
     if role not in ROLES:
-        raise DomainError(f"Unbekannte Rolle: {role}", code="bad_role")
+        raise DomainError(_("Unbekannte Rolle: %(role)s", role=role), code="bad_role")
     validate_password(password)
     if find_user(username) or find_user(email):
-        raise DomainError("Benutzername oder E-Mail-Adresse ist bereits vergeben.", code="taken", status=409)
+        raise DomainError(_("Benutzername oder E-Mail-Adresse ist bereits vergeben."), code="taken", status=409)
     user = User(username=username, email=email, role=role)
     user.set_password(password)
     db.session.add(user)
@@ -66,16 +68,16 @@ def authenticate(login: str, password: str) -> User | None:
 
 def change_password(user: User, current: str, new: str) -> None:
     if not user.check_password(current or ""):
-        raise DomainError("Das aktuelle Passwort ist falsch.", code="wrong_password")
+        raise DomainError(_("Das aktuelle Passwort ist falsch."), code="wrong_password")
     validate_password(new)
     user.set_password(new)
 
 
 def set_role(actor: User, user: User, role: str, reason: str | None = None) -> None:
     if not actor.is_admin:
-        raise PermissionDenied("Nur Administratoren können Rollen ändern.")
+        raise PermissionDenied(_("Nur Administratoren können Rollen ändern."))
     if role not in ROLES:
-        raise DomainError(f"Unbekannte Rolle: {role}", code="bad_role")
+        raise DomainError(_("Unbekannte Rolle: %(role)s", role=role), code="bad_role")
     old = user.role
     user.role = role
     if old == "superuser" and role == "customer":

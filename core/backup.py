@@ -10,6 +10,7 @@ import tarfile
 from datetime import date, datetime
 from pathlib import Path
 
+from flask_babel import gettext as _
 from sqlalchemy import Date, DateTime, func, insert, select, text
 
 from core.errors import DomainError
@@ -59,18 +60,20 @@ def dump(target: Path, media_dir: Path, echo=print) -> dict[str, int]:
 def restore(source: Path, media_dir: Path, echo=print) -> dict[str, int]:
     """Restore into an empty, migrated database; refuses to mix with existing data. One transaction."""
     if not (source / DB_FILE).is_file():
-        raise DomainError(f"Keine Sicherung gefunden: {source / DB_FILE}", code="not_found")
+        raise DomainError(_("Keine Sicherung gefunden: %(path)s", path=source / DB_FILE), code="not_found")
     tables = {table.name: table for table in db.metadata.sorted_tables}
     for table in tables.values():
         if db.session.execute(select(func.count()).select_from(table)).scalar():
-            raise DomainError(f"Die Datenbank ist nicht leer (Tabelle {table.name}); Wiederherstellung abgebrochen.",
+            raise DomainError(_("Die Datenbank ist nicht leer (Tabelle %(table)s); Wiederherstellung abgebrochen.",
+                                table=table.name),
                               code="not_empty", status=409)
     batches: dict[str, list[dict]] = {name: [] for name in tables}
     with gzip.open(source / DB_FILE, "rt", encoding="utf-8") as handle:
         for line_no, line in enumerate(handle, 1):
             record = json.loads(line)
             if record["table"] not in tables:
-                raise DomainError(f"Zeile {line_no}: unbekannte Tabelle {record['table']}", code="bad_backup")
+                raise DomainError(_("Zeile %(line)d: unbekannte Tabelle %(table)s", line=line_no, table=record["table"]),
+                                  code="bad_backup")
             batches[record["table"]].append(record["row"])
     counts = {}
     for name, table in tables.items():  # sorted_tables order satisfies foreign keys

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 
 from core import accounts, backup, jobs
 from core.errors import DomainError
@@ -50,7 +51,7 @@ def create_token(name: str):
     """Prints a new API token alone on the last line."""
     user = accounts.find_user(name)
     if user is None:
-        fail(f"Kein Benutzer namens {name}.")
+        fail(_("Kein Benutzer namens %(name)s.", name=name))
     raw = accounts.issue_token(user)
     db.session.commit()
     click.echo(f"Neues API-Token für {user.username} (nur jetzt sichtbar):", err=True)
@@ -62,7 +63,7 @@ def create_token(name: str):
 def revoke_tokens(name: str):
     user = accounts.find_user(name)
     if user is None:
-        fail(f"Kein Benutzer namens {name}.")
+        fail(_("Kein Benutzer namens %(name)s.", name=name))
     count = accounts.revoke_tokens(user)
     db.session.commit()
     click.echo(f"{count} Token(s) widerrufen.")
@@ -95,7 +96,7 @@ def backup_restore(directory: Path):
 
 def _require_queue() -> None:
     if not jobs.uses_queue():
-        fail("REDIS_URL ist nicht gesetzt: Jobs laufen direkt, es gibt keine Warteschlange.")
+        fail(_("REDIS_URL ist nicht gesetzt: Jobs laufen direkt, es gibt keine Warteschlange."))
 
 
 @jobs_cli.command("worker")

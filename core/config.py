@@ -72,7 +72,7 @@ def default_config(instance_path: str) -> dict:
         "CUSTOMER_NUMBER_PATTERN": "",
         "SUPERUSER_MIN_REPUTATION": 500,
         "SUPERUSER_MIN_ACCEPTED": 10,
-        "LOG_FORMAT": "text",
+        "LOG_FORMAT": "",  # text; off in tests (core/logging_setup.py)
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # Feature packages, each exposing init_app(app). The core imports none of them by name.
         "FEATURES": ("kb", "content", "search", "community", "api"),

@@ -1,10 +1,18 @@
 """Domain exceptions and the one place that turns errors into friendly HTML pages or JSON."""
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+import logging
+
+from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger("helpcenter.errors")
+# Seconds a client (or a proxy) should wait before trying again while the database is unreachable.
+RETRY_AFTER = 5
 
 
 class DomainError(Exception):
@@ -75,16 +83,58 @@ def _explanations() -> dict[int, str]:
     }
 
 
-def error_response(status: int, message: str | None = None, code: str | None = None, details=None):
+def error_response(status: int, message: str | None = None, code: str | None = None, details=None,
+                   standalone: bool = False) -> Response:
+    """JSON for the API, else the friendly page; `standalone` renders without the base layout's queries."""
     code = code or _CODES.get(status, "error")
+    message = message or _explanations().get(status, "")
     if wants_json():
-        body = {"error": code, "message": message or _explanations().get(status, "")}
+        body = {"error": code, "message": message}
         if details is not None:
             body["details"] = details
-        return jsonify(body), status
+        return make_response(jsonify(body), status)
     title = _titles().get(status, _("Fehler"))
-    return render_template("errors/error.html", status=status, title=title,
-                           message=message or _explanations().get(status, ""), details=details), status
+    if not standalone:
+        try:
+            return make_response(render_template("errors/error.html", status=status, title=title, message=message,
+                                                 details=details), status)
+        except Exception:  # the layout itself failed (e.g. a context processor's query): never a bare 500
+            log.exception("error page for %s failed to render; using the standalone page", status)
+            _rollback_quietly()
+    return make_response(_standalone_page(status, title, message), status)
+
+
+def _standalone_page(status: int, title: str, message: str) -> str:
+    """The error page without context processors and current_user: it renders with the database down."""
+    from flask_babel import get_locale
+    config = current_app.config
+    template = current_app.jinja_env.get_template("errors/standalone.html")
+    return template.render(status=status, title=title, message=message, site_name=config["SITE_NAME"],
+                           support_phone=config["SUPPORT_PHONE"], support_hours=config["SUPPORT_HOURS"],
+                           current_locale=str(get_locale()))
+
+
+def _rollback_quietly() -> None:
+    from core.extensions import db
+    try:
+        db.session.rollback()
+    except Exception:  # a dead connection can't roll back; the pool discards it
+        log.debug("rollback failed", exc_info=True)
+
+
+def is_database_unavailable(error: BaseException) -> bool:
+    """Connection lost or refused, pool exhausted, database locked: the database, not the request, is at fault."""
+    if isinstance(error, PoolTimeout):
+        return True
+    return isinstance(error, OperationalError) or (isinstance(error, DBAPIError) and error.connection_invalidated)
+
+
+def database_unavailable_response():
+    _rollback_quietly()
+    response = error_response(503, _("Der Dienst ist gerade überlastet oder wird gewartet. Bitte versuchen Sie es "
+                                     "in wenigen Sekunden erneut."), "unavailable", standalone=True)
+    response.headers["Retry-After"] = str(RETRY_AFTER)
+    return response
 
 
 def init_app(app: Flask) -> None:
@@ -100,17 +150,24 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def handle_http(error: HTTPException):
         status = error.code or 500
+        original = getattr(error, "original_exception", None)
+        if status == 500 and original is not None and is_database_unavailable(original):
+            return database_unavailable_response()
         message = None
         if status == 429:
             message = _("Zu viele Anfragen. Bitte warten Sie einen Moment.")
         response = error_response(status, message)
         if status == 405 and getattr(error, "valid_methods", None):
-            response[0].headers["Allow"] = ", ".join(error.valid_methods)
+            response.headers["Allow"] = ", ".join(error.valid_methods)
         return response
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):
-        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
-        from core.extensions import db
-        db.session.rollback()
+        if is_database_unavailable(error):
+            log.warning("database unavailable on %s %s: %s", request.method, request.path,
+                        (str(error).splitlines() or [""])[0][:200])
+            return database_unavailable_response()
+        from core.logging_setup import log_unhandled
+        log_unhandled(error)
+        _rollback_quietly()
         return error_response(500)

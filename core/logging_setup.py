@@ -1,23 +1,60 @@
-"""One log line per request with method, path, status and duration (LOG_FORMAT: text, json or off)."""
+"""One log line per request with method, path, status and duration, and one entry per unhandled error.
+
+LOG_FORMAT: "text", "json" (one JSON object per line, for log shippers) or "off". Unset, it is "text", and "off"
+in tests.
+"""
 from __future__ import annotations
 
 import json
 import logging
+import sys
 import time
+import traceback
 
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
 
 log = logging.getLogger("helpcenter.request")
 
 
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever sys.stderr is at the time (gunicorn and pytest both swap it)."""
+
+    def __init__(self):
+        super().__init__()
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value):
+        pass
+
+
+def log_format(app: Flask) -> str:
+    return app.config.get("LOG_FORMAT") or ("off" if app.config.get("TESTING") else "text")
+
+
+def log_unhandled(error: BaseException) -> None:
+    """The one log entry for an error that became a 500 (JSON: the traceback stays inside the one line)."""
+    fmt = log_format(current_app)
+    if fmt == "off":
+        return
+    if fmt == "json":
+        log.error(json.dumps({"event": "unhandled_error", "method": request.method, "path": request.path,
+                              "error": f"{type(error).__name__}: {error}",
+                              "traceback": "".join(traceback.format_exception(error))}))
+    else:
+        log.error("Unhandled error on %s %s", request.method, request.path, exc_info=error)
+
+
 def init_app(app: Flask) -> None:
     if not log.handlers:
-        handler = logging.StreamHandler()
+        handler = _StderrHandler()
         handler.setFormatter(logging.Formatter("%(message)s"))
         log.addHandler(handler)
         log.setLevel(logging.INFO)
         log.propagate = False
-    log.disabled = bool(app.config.get("TESTING")) or app.config.get("LOG_FORMAT") == "off"
 
     @app.before_request
     def start_timer():
@@ -26,10 +63,13 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def log_request(response):
         started = g.pop("request_started", None)
+        fmt = log_format(app)
+        if fmt == "off":
+            return response
         duration_ms = round((time.perf_counter() - started) * 1000, 1) if started else None
         fields = {"method": request.method, "path": request.path, "status": response.status_code,
                   "duration_ms": duration_ms}
-        if app.config.get("LOG_FORMAT") == "json":
+        if fmt == "json":
             log.info(json.dumps(fields))
         else:
             log.info("%(method)s %(path)s %(status)s %(duration_ms)sms", fields)
