@@ -22,6 +22,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     _configure_secret(app)
+    # The "remember me" cookie is as sensitive as the session: Secure whenever the session cookie is.
+    app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config["SESSION_COOKIE_SECURE"])
     # With Redis configured, rate limits are shared by all workers unless a storage was chosen explicitly.
     if app.config.get("REDIS_URL") and "RATELIMIT_STORAGE_URI" not in os.environ and not (
             test_config and "RATELIMIT_STORAGE_URI" in test_config):

@@ -42,7 +42,8 @@ def create_user(username: str, email: str, password: str, role: str = "customer"
     if not EMAIL_RE.match(email):
         raise DomainError(_("Bitte geben Sie eine gültige E-Mail-Adresse an."), code="bad_email")
     if role not in ROLES:
-        raise DomainError(_("Unbekannte Rolle: %(role)s", role=role), code="bad_role")
+        raise DomainError(_("Unbekannte Rolle: %(role)s (möglich: %(roles)s)", role=role, roles=", ".join(ROLES)),
+                          code="bad_role")
     validate_password(password)
     if find_user(username) or find_user(email):
         raise DomainError(_("Benutzername oder E-Mail-Adresse ist bereits vergeben."), code="taken", status=409)

@@ -30,7 +30,8 @@ def fail(message: str) -> None:
 @users_cli.command("create")
 @click.argument("name")
 @click.option("--email", required=True)
-@click.option("--role", type=click.Choice(ROLES), default="customer", show_default=True)
+# Checked by accounts.create_user (not click.Choice), so a wrong role is one line, like every other failure.
+@click.option("--role", default="customer", show_default=True, help="|".join(ROLES))
 @click.option("--password", help="Ohne Angabe wird ein zufälliges Passwort erzeugt und ausgegeben.")
 def create_user(name: str, email: str, role: str, password: str | None):
     generated = password is None

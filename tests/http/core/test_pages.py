@@ -1,4 +1,6 @@
 """Headers, errors and languages that every page shares."""
+import pytest
+
 from core.accounts import issue_token
 from core.extensions import db
 from core.models import User
@@ -65,3 +67,35 @@ def test_nul_characters_are_refused_before_any_write(client, app):
     assert db.session.execute(db.select(User).where(User.username.like("nul%l"))).first() is None
     # a literal backslash-u text is ordinary input, not a NUL
     assert client.get("/api/v1/search?q=%5Cu0000").status_code == 200
+
+
+def _set_cookies(response) -> dict[str, set[str]]:
+    cookies = {}
+    for header in response.headers.getlist("Set-Cookie"):
+        name = header.split("=", 1)[0]
+        cookies[name] = {part.strip().lower() for part in header.split(";")[1:]}
+    return cookies
+
+
+@pytest.mark.app_config(SESSION_COOKIE_SECURE=True)
+def test_behind_https_both_login_cookies_are_secure(client):
+    from tests.factories import PASSWORD
+    user = make_user("sicher")
+    db.session.commit()
+    response = client.post("/anmelden", data={"login": user.username, "password": PASSWORD, "remember": "y"},
+                           base_url="https://localhost")
+    assert response.status_code == 302
+    cookies = _set_cookies(response)
+    assert {"session", "remember_token"} <= cookies.keys(), cookies
+    for name in ("session", "remember_token"):
+        assert {"secure", "httponly", "samesite=lax"} <= cookies[name], (name, cookies[name])
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_without_https_the_remember_cookie_is_not_marked_secure(client):
+    from tests.factories import PASSWORD
+    user = make_user("lokal")
+    db.session.commit()
+    response = client.post("/anmelden", data={"login": user.username, "password": PASSWORD, "remember": "y"})
+    cookies = _set_cookies(response)
+    assert "secure" not in cookies["remember_token"] and "httponly" in cookies["remember_token"]
