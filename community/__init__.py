@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 DEFAULTS = {
     "COMMUNITY_PER_PAGE": 20,
-    # Flask-Limiter strings, counted per signed-in user (else per IP).
+    # Flask-Limiter strings, counted per signed-in user (else per IP), pages and API together (community.limits).
     "COMMUNITY_RATE_LIMIT_ASK": "3 per minute;20 per day",
     "COMMUNITY_RATE_LIMIT_ANSWER": "6 per minute;60 per day",
     "COMMUNITY_RATE_LIMIT_COMMENT": "10 per minute;100 per day",
@@ -12,8 +12,7 @@ DEFAULTS = {
     "COMMUNITY_RATE_LIMIT_FLAG": "10 per minute;50 per day",
     # All community writes from one IP address together (several accounts behind one address).
     "COMMUNITY_RATE_LIMIT_IP": "60 per minute;1000 per day",
-    # New accounts (younger than this many days AND below this reputation) may not post links.
-    "COMMUNITY_NEW_ACCOUNT_DAYS": 1,
+    # Posting links needs this much reputation, whatever the account's age (moderators and staff always may).
     "COMMUNITY_LINK_MIN_REPUTATION": 10,
     # Posts with this many open flags are hidden until a moderator decides.
     "COMMUNITY_FLAG_HIDE_THRESHOLD": 3,

@@ -2,20 +2,21 @@
 
 Every rule lives in community.services (validation, personal-data guard, link limits, permissions, reputation,
 badges); this module only parses JSON, calls the service, commits and serialises. Writes are authenticated by
-api.check_write_auth (bearer token, or session + X-CSRFToken) and rate limited per user and per IP with the
-same limits as the pages (config COMMUNITY_RATE_LIMIT_ASK / _ANSWER / _VOTE, counted together with them).
+api.check_write_auth (bearer token, or session + X-CSRFToken) and rate limited by community.limits: the same
+per-user and per-IP budgets as the pages (asking through the page and through the API draw on one budget).
 """
 from __future__ import annotations
 
-from flask import current_app, jsonify, request, url_for
+from flask import jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from api import bp, json_body, openapi
 from community import badges, deflection, notifications, permissions, services, stats
+from community.limits import community_limit
 from community.models import Answer, Question
 from core.errors import DomainError, NotFound, PermissionDenied
-from core.extensions import db, limiter
+from core.extensions import db
 from core.models import User
 from kb.models import Category
 
@@ -23,16 +24,6 @@ PER_PAGE = 20
 MAX_PAGE = 10_000
 # API filter names (English) → service filter names.
 FILTERS = {"newest": "neu", "unanswered": "unbeantwortet", "unsolved": "ungeloest", "solved": "geloest"}
-
-
-
-def _limited(setting: str):
-    """The pages' limit (same setting, key and scope, so page and API requests share one budget per user, or per
-    IP for anonymous requests); here also on DELETE (retracting)."""
-    from community.views import rate_key
-
-    return limiter.limit(lambda: current_app.config[setting], key_func=rate_key, methods=["POST", "DELETE"],
-                         scope=f"community-{setting.lower()}")
 
 
 # ---------------------------------------------------------------- helpers
@@ -160,7 +151,7 @@ def community_questions():
 
 
 @bp.route("/v1/questions", methods=["POST"])
-@_limited("COMMUNITY_RATE_LIMIT_ASK")
+@community_limit("ask")
 def community_ask():
     data = json_body()
     title = _str_field(data, "title")
@@ -195,7 +186,7 @@ def community_question(question_id: int):
 
 
 @bp.route("/v1/questions/<int:question_id>/answers", methods=["POST"])
-@_limited("COMMUNITY_RATE_LIMIT_ANSWER")
+@community_limit("answer")
 def community_answer(question_id: int):
     data = json_body()
     body = _str_field(data, "body")
@@ -208,7 +199,7 @@ def community_answer(question_id: int):
 # ---------------------------------------------------------------- votes and solutions
 
 @bp.route("/v1/answers/<int:answer_id>/vote", methods=["POST", "DELETE"])
-@_limited("COMMUNITY_RATE_LIMIT_VOTE")
+@community_limit("vote", methods=("POST", "DELETE"))
 def community_vote(answer_id: int):
     if request.method == "DELETE":
         value = 0

@@ -6,7 +6,6 @@ community.signals are sent after the flush. Errors are DomainError / PermissionD
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -60,17 +59,18 @@ def check_personal_data(**fields: str) -> None:
                           details={"kinds": kinds, "findings": findings})
 
 
-def is_new_account(user: User) -> bool:
-    config = current_app.config
+def may_post_links(user: User) -> bool:
+    """Links need earned reputation (COMMUNITY_LINK_MIN_REPUTATION), however old the account is: an account
+    registered and left to age is no more trustworthy. Moderators and staff may always post links."""
     if user.is_moderator or user.is_staff:
-        return False
-    young = utcnow() - user.created_at < timedelta(days=float(config.get("COMMUNITY_NEW_ACCOUNT_DAYS", 1)))
-    return young and (user.reputation or 0) < int(config.get("COMMUNITY_LINK_MIN_REPUTATION", 10))
+        return True
+    return (user.reputation or 0) >= int(current_app.config["COMMUNITY_LINK_MIN_REPUTATION"])
 
 
 def check_links(user: User, *texts: str) -> None:
-    if is_new_account(user) and any(_LINK.search(text or "") for text in texts):
-        raise DomainError(_("Neue Konten dürfen noch keine Links veröffentlichen. Bitte beschreiben Sie es ohne Link."),
+    if not may_post_links(user) and any(_LINK.search(text or "") for text in texts):
+        raise DomainError(_("Links dürfen Sie ab %(n)d Reputationspunkten veröffentlichen. Bitte beschreiben Sie es "
+                            "ohne Link.", n=int(current_app.config["COMMUNITY_LINK_MIN_REPUTATION"])),
                           code="links_not_allowed", status=422)
 
 

@@ -8,38 +8,16 @@ from flask_login import current_user, login_required
 from community import badges, permissions, reputation, services, superusers
 from community.forms import (AnswerForm, AskForm, CommentForm, DuplicateForm, EditAnswerForm, EditQuestionForm,
                              FlagForm, ReasonForm)
+from community.limits import community_limit
 from community.models import Answer, Question
 from community.stats import response_stats
 from core.errors import DomainError, NotFound, PermissionDenied
-from core.extensions import db, limiter
+from core.extensions import db
 from core.models import AuditLog, User
 
 bp = Blueprint("community", __name__, url_prefix="/community")
 
 POST_TYPES = ("question", "answer")
-
-
-def rate_key() -> str:
-    """Limits count per signed-in user, else per IP address."""
-    if current_user.is_authenticated:
-        return f"user:{current_user.id}"
-    return f"ip:{request.remote_addr or '-'}"
-
-
-def ip_key() -> str:
-    return f"ip:{request.remote_addr or '-'}"
-
-
-def _limit(setting: str):
-    """Per-user (else per-IP) limit for this action, plus a shared per-IP limit for all community writes."""
-    per_user = limiter.limit(lambda: current_app.config[setting], key_func=rate_key, methods=["POST"],
-                             scope=f"community-{setting.lower()}")
-    per_ip = limiter.shared_limit(lambda: current_app.config["COMMUNITY_RATE_LIMIT_IP"], scope="community-ip",
-                                  key_func=ip_key, methods=["POST"])
-
-    def decorator(view):
-        return per_ip(per_user(view))
-    return decorator
 
 
 def _int_arg(name: str, default: int = 1) -> int:
@@ -123,7 +101,7 @@ def category(slug: str):
 
 @bp.route("/frage-stellen", methods=["GET", "POST"])
 @login_required
-@_limit("COMMUNITY_RATE_LIMIT_ASK")
+@community_limit("ask")
 def ask():
     form = AskForm()
     form.category.choices = _category_choices(_locale())
@@ -175,7 +153,7 @@ def _render_question(question: Question, *, answer_form=None, error=None, status
 
 @bp.post("/fragen/<int:question_id>/antworten")
 @login_required
-@_limit("COMMUNITY_RATE_LIMIT_ANSWER")
+@community_limit("answer")
 def answer(question_id: int):
     question = services.get_question(question_id, current_user)
     form = AnswerForm()
@@ -194,7 +172,7 @@ def answer(question_id: int):
 
 @bp.post("/kommentieren/<post_type>/<int:post_id>")
 @login_required
-@_limit("COMMUNITY_RATE_LIMIT_COMMENT")
+@community_limit("comment")
 def comment(post_type: str, post_id: int):
     post, question = _post(post_type, post_id)
     form = CommentForm()
@@ -281,7 +259,7 @@ def history(question_id: int):
 
 @bp.post("/abstimmen/<post_type>/<int:post_id>")
 @login_required
-@_limit("COMMUNITY_RATE_LIMIT_VOTE")
+@community_limit("vote")
 def vote(post_type: str, post_id: int):
     post, question = _post(post_type, post_id)
     raw = request.form.get("value", "")
@@ -393,7 +371,7 @@ def escalate(question_id: int):
 
 @bp.post("/melden/<post_type>/<int:post_id>")
 @login_required
-@_limit("COMMUNITY_RATE_LIMIT_FLAG")
+@community_limit("flag")
 def flag(post_type: str, post_id: int):
     post, question = _post(post_type, post_id)
     form = FlagForm()

@@ -254,3 +254,20 @@ def test_votes_are_rate_limited(client):
     codes = [client.post(f"/api/v1/answers/{a.id}/vote", json={"value": 1}, headers=headers).status_code
              for a in answers]
     assert codes == [200, 200, 429]
+
+
+@pytest.mark.app_config(RATELIMIT_ENABLED=True, COMMUNITY_RATE_LIMIT_IP="3 per minute")
+def test_one_ip_budget_for_all_community_writes_of_page_and_api(client, auth):
+    question = make_question()
+    answers = [make_answer(question) for _ in range(3)]
+    first, second, third = make_user(), make_user(), make_user()
+    auth.login(first)
+    assert client.post(f"/community/abstimmen/answer/{answers[0].id}", data={"value": "1"}).status_code == 302
+    assert client.post(f"/api/v1/answers/{answers[1].id}/vote", json={"value": 1},
+                       headers=_bearer(second)).status_code == 200
+    assert client.post(f"/api/v1/questions/{question.id}/answers", json={"body": "Modem neu starten."},
+                       headers=_bearer(third)).status_code == 201
+    refused = client.post("/api/v1/questions", json=QUESTION, headers=_bearer(make_user()))
+    assert refused.status_code == 429 and refused.json["error"] == "rate_limited"
+    assert client.post(f"/community/abstimmen/answer/{answers[2].id}", data={"value": "1"}).status_code == 429
+    assert client.get(f"/api/v1/questions/{question.id}").status_code == 200  # reading is not limited

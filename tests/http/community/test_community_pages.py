@@ -144,11 +144,12 @@ def test_personal_data_guard_json(client, auth):
     assert response.status_code == 422
 
 
-def test_links_refused_for_new_accounts(client, auth):
-    auth.login(make_user())
+def test_links_refused_without_reputation_even_for_a_two_day_old_account(client, auth):
+    auth.login(make_user(created_at=utcnow() - timedelta(days=2)))
     response = client.post("/community/frage-stellen", data={"title": "Günstige Angebote hier ansehen",
                                                              "body": "Siehe https://spam.example/angebot"})
-    assert response.status_code == 422 and "Links" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "ab 10 Reputationspunkten" in response.get_data(as_text=True)
+    assert db.session.execute(db.select(Question)).first() is None
 
 
 # ---- answering, commenting, editing --------------------------------------------------------------------------------
@@ -394,6 +395,81 @@ def test_csrf_required(client, auth):
         session["_user_id"] = str(user.id)
         session["_fresh"] = True
     assert client.post(f"/community/fragen/{q.id}/antworten", data={"body": "x"}).status_code == 400
+
+
+def _bearer(user):
+    from core.accounts import issue_token
+    token = issue_token(user)
+    db.session.commit()
+    return {"Authorization": f"Bearer {token}"}
+
+
+ASK = {"title": "Router blinkt seit dem Update rot", "body": "Was kann ich tun?"}
+
+
+@pytest.mark.app_config(RATELIMIT_ENABLED=True, COMMUNITY_RATE_LIMIT_ASK="2 per minute")
+def test_ask_limit_is_one_budget_for_page_and_api(client, auth):
+    user = make_user()
+    headers = _bearer(user)
+    auth.login(user)
+    assert client.post("/community/frage-stellen", data=ASK).status_code == 302
+    assert client.post("/api/v1/questions", json=ASK, headers=headers).status_code == 201
+    assert client.post("/community/frage-stellen", data=ASK).status_code == 429
+    refused = client.post("/api/v1/questions", json=ASK, headers=headers)
+    assert refused.status_code == 429 and refused.json["error"] == "rate_limited"
+    assert client.get("/community/frage-stellen").status_code == 200  # showing the form costs nothing
+    assert db.session.execute(db.select(db.func.count(Question.id))).scalar_one() == 2
+    auth.logout()
+    auth.login(make_user())  # the budget is per user
+    assert client.post("/community/frage-stellen", data=ASK).status_code == 302
+
+
+@pytest.mark.app_config(RATELIMIT_ENABLED=True, COMMUNITY_RATE_LIMIT_ANSWER="2 per minute")
+def test_answer_limit_is_one_budget_for_page_and_api(client, auth):
+    q = make_question()
+    helper = make_user()
+    headers = _bearer(helper)
+    auth.login(helper)
+    assert client.post(f"/api/v1/questions/{q.id}/answers", json={"body": "Neu starten."},
+                       headers=headers).status_code == 201
+    assert client.post(f"/community/fragen/{q.id}/antworten", data={"body": "Kabel prüfen."}).status_code == 302
+    assert client.post(f"/community/fragen/{q.id}/antworten", data={"body": "Noch eine Idee."}).status_code == 429
+    assert client.post(f"/api/v1/questions/{q.id}/answers", json={"body": "Und noch eine."},
+                       headers=headers).status_code == 429
+    assert db.session.get(Question, q.id).answer_count == 2
+
+
+@pytest.mark.app_config(RATELIMIT_ENABLED=True, COMMUNITY_RATE_LIMIT_COMMENT="2 per minute")
+def test_comment_limit_per_user(client, auth):
+    q = make_question()
+    auth.login(make_user())
+    codes = [client.post(f"/community/kommentieren/question/{q.id}", data={"body": f"Kommentar {n}"}).status_code
+             for n in range(3)]
+    assert codes == [302, 302, 429]
+    assert len(db.session.execute(db.select(Comment)).all()) == 2
+
+
+@pytest.mark.app_config(RATELIMIT_ENABLED=True, COMMUNITY_RATE_LIMIT_FLAG="2 per minute")
+def test_flag_limit_per_user(client, auth):
+    questions = [make_question() for _ in range(3)]
+    auth.login(make_user())
+    codes = [client.post(f"/community/melden/question/{q.id}", data={"reason": "spam"}).status_code
+             for q in questions]
+    assert codes == [302, 302, 429]
+    assert len(db.session.execute(db.select(Flag)).all()) == 2
+
+
+@pytest.mark.app_config(RATELIMIT_ENABLED=True, COMMUNITY_RATE_LIMIT_VOTE="2 per minute")
+def test_vote_limit_is_one_budget_for_page_and_api(client, auth):
+    q = make_question()
+    answers = [make_answer(q) for _ in range(3)]
+    voter = make_user()
+    headers = _bearer(voter)
+    auth.login(voter)
+    assert client.post(f"/community/abstimmen/answer/{answers[0].id}", data={"value": "1"}).status_code == 302
+    assert client.delete(f"/api/v1/answers/{answers[0].id}/vote", headers=headers).status_code == 200
+    assert client.post(f"/api/v1/answers/{answers[1].id}/vote", json={"value": 1}, headers=headers).status_code == 429
+    assert client.post(f"/community/abstimmen/answer/{answers[2].id}", data={"value": "1"}).status_code == 429
 
 
 @pytest.mark.app_config(RATELIMIT_ENABLED=True, COMMUNITY_RATE_LIMIT_VOTE="2 per minute")

@@ -81,16 +81,30 @@ def test_answers_and_comments_are_guarded_too(app):
         services.add_comment(old_user(), "question", q, "Schreib an max@example.com")
 
 
-# ---- links for new accounts --------------------------------------------------------------------------------------
+# ---- links need reputation --------------------------------------------------------------------------------------
 
-def test_new_accounts_may_not_post_links(app):
-    newbie = make_user()
-    with pytest.raises(DomainError) as error:
-        services.ask_question(newbie, "Wo finde ich die Anleitung?", "Siehe https://spam.example")
-    assert error.value.code == "links_not_allowed"
-    assert services.ask_question(old_user(), "Wo finde ich die Anleitung?", "Siehe https://example.ch/x").id
+def test_links_need_reputation_whatever_the_accounts_age(app):
+    two_days_old = make_user(created_at=utcnow() - timedelta(days=2))
+    q = make_question()
+    for attempt in (lambda: services.ask_question(two_days_old, "Wo finde ich die Anleitung?", "Siehe https://x.ch"),
+                    lambda: services.post_answer(two_days_old, q, "Steht auf www.example.ch"),
+                    lambda: services.add_comment(two_days_old, "question", q, "[hier](https://example.ch)"),
+                    lambda: services.ask_question(old_user(), "Wo finde ich die Anleitung?", "www.example.ch")):
+        with pytest.raises(DomainError) as error:
+            attempt()
+        assert error.value.code == "links_not_allowed" and "10 Reputationspunkten" in error.value.message
+    assert services.ask_question(two_days_old, "Wo finde ich die Anleitung?", "Ohne Link gefragt").id
     assert services.ask_question(make_user(reputation=10), "Wo finde ich die Anleitung?", "www.example.ch").id
     assert services.ask_question(make_user(role="superuser"), "Wo finde ich die Anleitung?", "www.example.ch").id
+    assert services.ask_question(make_user(role="editor"), "Wo finde ich die Anleitung?", "www.example.ch").id
+
+
+@pytest.mark.app_config(COMMUNITY_LINK_MIN_REPUTATION=50)
+def test_link_reputation_is_configurable(app):
+    with pytest.raises(DomainError) as error:
+        services.ask_question(make_user(reputation=49), "Wo finde ich die Anleitung?", "www.example.ch")
+    assert "50 Reputationspunkten" in error.value.message
+    assert services.ask_question(make_user(reputation=50), "Wo finde ich die Anleitung?", "www.example.ch").id
 
 
 # ---- answers, first answer time ------------------------------------------------------------------------------------
