@@ -375,10 +375,12 @@ openapi.add_schema("CommunityStats", {
                                         "description": "Median time from asking to the first answer."},
         "answered_within_hour_share": {"type": "number", "nullable": True, "minimum": 0, "maximum": 1},
         "waiting_over_24h": {"type": "integer", "description": "Open questions without answer older than 24 h."},
-        "deflection": {"type": "object", "description": "Ask-form suggestions opened in the last 30 days, and how "
-                       "many of those visitors posted anyway", "properties": {
-                           "days": {"type": "integer"}, "suggestion_clicks": {"type": "integer"},
-                           "asked_after_click": {"type": "integer"}, "left_without_asking": {"type": "integer"}}},
+        "deflection": {"type": "object", "description": "Ask form, last 30 days: visitors (sessions) who opened a "
+                       "suggestion, their clicks, how many of them posted anyway (once per visitor) and how many "
+                       "left without posting", "properties": {
+                           "days": {"type": "integer"}, "visitors": {"type": "integer"},
+                           "suggestion_clicks": {"type": "integer"}, "asked_after_click": {"type": "integer"},
+                           "left_without_asking": {"type": "integer"}}},
     },
 })
 

@@ -87,8 +87,9 @@ class ReminderMark(db.Model):
 
 
 class DeflectionEvent(db.Model):
-    """Ask-form deflection, without personal data: a suggestion was opened ("click"), or someone who had opened
-    one posted their question anyway ("asked_after_click"). Clicks minus the latter = askers who left."""
+    """Ask-form deflection, without personal data (community.deflection): a session opened its first suggestion
+    ("visitor"), a suggestion was opened ("click"), or a visitor posted their question anyway ("asked_after_click",
+    at most once per session). Visitors minus the latter = people who left without posting."""
 
     __tablename__ = "community_deflection_events"
 

@@ -1,20 +1,21 @@
-// Deflection on the ask form: while the title is typed, show matching articles, videos and solved questions
-// (GET /api/v1/search/suggest) in #ask-suggestions. Links go through /vorschlag/klick, which records the click
-// in the search analytics (source "ask") and counts askers who opened an answer and left without posting.
+// Deflection on the ask form: while the title is typed, show matching articles, videos and questions, solved
+// ones first (GET /vorschlag/suche, from the search suggestions) in #ask-suggestions. Links go through
+// /vorschlag/klick, which records the click in the search analytics (source "ask") and counts the people who
+// opened an answer and left without posting.
 // Progressive: without JavaScript the form works as before.
 (function () {
   "use strict";
   var panel = document.getElementById("ask-suggestions");
   var input = document.getElementById("title");
   if (!panel || !input) { return; }
-  var endpoint = panel.getAttribute("data-suggest-url") || "/api/v1/search/suggest";
+  var endpoint = panel.getAttribute("data-suggest-url") || "/vorschlag/suche";
   var clickUrl = panel.getAttribute("data-click-url") || "/vorschlag/klick";
   var en = (document.documentElement.getAttribute("lang") || "de").slice(0, 2) === "en";
   var text = en
     ? { heading: "Maybe this already answers your question:", article: "Article", video: "Video",
-        question: "Community", hint: "Nothing fits? Just go on writing your question." }
+        question: "Community", solved: "solved", hint: "Nothing fits? Just go on writing your question." }
     : { heading: "Vielleicht hilft Ihnen das schon weiter:", article: "Artikel", video: "Video",
-        question: "Community", hint: "Nichts Passendes dabei? Schreiben Sie einfach weiter." };
+        question: "Community", solved: "gelöst", hint: "Nichts Passendes dabei? Schreiben Sie einfach weiter." };
   var timer = null;
   var seq = 0;
   var lastQuery = "";
@@ -51,7 +52,7 @@
       link.setAttribute("data-deflection", item.type);
       var type = document.createElement("span");
       type.className = "ask-suggestions__type";
-      type.textContent = " · " + (text[item.type] || item.type);
+      type.textContent = " · " + (text[item.type] || item.type) + (item.solved ? " · ✓ " + text.solved : "");
       li.appendChild(link);
       li.appendChild(type);
       list.appendChild(li);

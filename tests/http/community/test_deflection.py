@@ -1,7 +1,7 @@
 """Deflection: the ask form loads the suggestion script; a suggestion opened from it is counted (search analytics
-with source "ask"), and the askers who left without posting are the clicks minus those who asked anyway."""
+with source "ask"), once per visitor, and the people who left without posting are the visitors minus those who
+asked anyway. Suggestions put solved questions before unsolved ones."""
 import pytest
-from flask import g
 from sqlalchemy import select
 
 from core.accounts import issue_token
@@ -12,17 +12,11 @@ CLICK = {"to": "/artikel/wlan-passwort-aendern", "type": "article", "id": "wlan-
          "q": "WLAN Passwort"}
 
 
-@pytest.fixture(autouse=True)
-def _fresh_user_per_request(app):
-    @app.before_request
-    def forget_cached_user():
-        g.pop("_login_user", None)
-
-
 def test_ask_form_has_the_deflection_panel_and_script(client, auth):
     auth.login(make_user())
     page = client.get("/community/frage-stellen").get_data(as_text=True)
     assert 'id="title"' in page and 'id="ask-suggestions"' in page
+    assert 'data-suggest-url="/vorschlag/suche"' in page and 'data-click-url="/vorschlag/klick"' in page
     assert "js/ask-deflection" in page and "<script>" not in page
 
 
@@ -34,7 +28,18 @@ def test_click_is_logged_with_source_ask(client):
     click = db.session.scalars(select(SearchClick)).one()
     assert click.source == "ask" and click.query == "wlan passwort" and click.result_type == "article"
     stats = client.get("/api/v1/community/stats").json["deflection"]
-    assert stats == {"days": 30, "suggestion_clicks": 1, "asked_after_click": 0, "left_without_asking": 1}
+    assert stats == {"days": 30, "visitors": 1, "suggestion_clicks": 1, "asked_after_click": 0,
+                     "left_without_asking": 1}
+
+
+def test_a_visitor_who_clicks_twice_and_leaves_is_one_deflection(app, client):
+    client.get("/vorschlag/klick", query_string=CLICK)
+    client.get("/vorschlag/klick", query_string={**CLICK, "to": "/videos/abc", "type": "video"})
+    stats = client.get("/api/v1/community/stats").json["deflection"]
+    assert stats["visitors"] == 1 and stats["suggestion_clicks"] == 2 and stats["left_without_asking"] == 1
+    app.test_client().get("/vorschlag/klick", query_string=CLICK)  # another visitor (own session)
+    stats = client.get("/api/v1/community/stats").json["deflection"]
+    assert stats["visitors"] == 2 and stats["suggestion_clicks"] == 3 and stats["left_without_asking"] == 2
 
 
 def test_asking_after_a_click_is_not_a_deflection(client):
@@ -46,11 +51,42 @@ def test_asking_after_a_click_is_not_a_deflection(client):
                            json={"title": "WLAN-Passwort geht trotzdem nicht", "body": "Anleitung hat nicht geholfen."})
     assert response.status_code == 201
     stats = client.get("/api/v1/community/stats").json["deflection"]
-    assert stats["suggestion_clicks"] == 2 and stats["asked_after_click"] == 1 and stats["left_without_asking"] == 1
-    # the session remembered one click only: a second question counts nothing more
+    assert stats == {"days": 30, "visitors": 1, "suggestion_clicks": 2, "asked_after_click": 1,
+                     "left_without_asking": 0}
+    # one person: more clicks and a second question in the same session count nothing more
+    client.get("/vorschlag/klick", query_string=CLICK)
     client.post("/api/v1/questions", headers=headers, json={"title": "Noch eine andere Frage zum WLAN",
                                                             "body": "Text"})
-    assert client.get("/api/v1/community/stats").json["deflection"]["asked_after_click"] == 1
+    stats = client.get("/api/v1/community/stats").json["deflection"]
+    assert stats["visitors"] == 1 and stats["asked_after_click"] == 1 and stats["left_without_asking"] == 0
+
+
+def test_suggestions_put_solved_questions_first(client):
+    from tests.factories_notify import accept, make_answer, make_question
+
+    unsolved = make_question(title="Fernseher zeigt kein Bild nach Update")
+    solved = make_question(title="Fernseher zeigt kein Bild nach Umzug")
+    make_answer(unsolved)
+    accept(solved, make_answer(solved))
+    db.session.commit()
+    response = client.get("/vorschlag/suche", query_string={"q": "Fernseher zeigt kein Bild"})
+    assert response.status_code == 200
+    questions = [item for item in response.json["suggestions"] if item["type"] == "question"]
+    assert [(q["url"], q["solved"]) for q in questions] == [(f"/community/fragen/{solved.id}", True),
+                                                            (f"/community/fragen/{unsolved.id}", False)]
+
+
+def test_solved_first_keeps_other_results_in_order(app):
+    from community.deflection import solved_first
+    from tests.factories_notify import accept, make_answer, make_question
+
+    solved, unsolved = make_question(), make_question()
+    accept(solved, make_answer(solved))
+    items = [{"type": "question", "title": "offen", "url": f"/community/fragen/{unsolved.id}"},
+             {"type": "article", "title": "Artikel", "url": "/artikel/a"},
+             {"type": "question", "title": "gelöst", "url": f"/community/fragen/{solved.id}#antwort-1"},
+             {"type": "video", "title": "Video", "url": "/videos/1"}]
+    assert [i["title"] for i in solved_first(items)] == ["Artikel", "gelöst", "Video", "offen"]
 
 
 @pytest.mark.parametrize("target", ["", "https://evil.example/", "//evil.example/x", "artikel/x"])
