@@ -12,6 +12,7 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 from sqlalchemy import Date, DateTime, func, insert, select, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from core.errors import DomainError
 from core.extensions import db
@@ -58,7 +59,10 @@ def dump(target: Path, media_dir: Path, echo=print) -> dict[str, int]:
 
 
 def restore(source: Path, media_dir: Path, echo=print) -> dict[str, int]:
-    """Restore into an empty, migrated database; refuses to mix with existing data. One transaction."""
+    """Restore into an empty, migrated database; refuses to mix with existing data.
+
+    One transaction: this function only flushes; the caller commits, or rolls back on DomainError.
+    """
     if not (source / DB_FILE).is_file():
         raise DomainError(_("Keine Sicherung gefunden: %(path)s", path=source / DB_FILE), code="not_found")
     tables = {table.name: table for table in db.metadata.sorted_tables}
@@ -77,9 +81,15 @@ def restore(source: Path, media_dir: Path, echo=print) -> dict[str, int]:
             batches[record["table"]].append(record["row"])
     counts = {}
     for name, table in tables.items():  # sorted_tables order satisfies foreign keys
-        rows = [_decoder(table)(row) for row in batches[name]]
-        if rows:
-            db.session.execute(insert(table), rows)
+        try:
+            rows = [_decoder(table)(row) for row in batches[name]]
+            if rows:
+                db.session.execute(insert(table), rows)
+        except (SQLAlchemyError, ValueError, TypeError) as error:
+            # Nothing is committed: the caller rolls back everything inserted so far.
+            reason = (str(getattr(error, "orig", None) or error).splitlines() or [""])[0][:200]
+            raise DomainError(_("Tabelle %(table)s lässt sich nicht wiederherstellen: %(reason)s",
+                                table=name, reason=reason), code="bad_backup") from error
         counts[name] = len(rows)
         echo(f"  {name}: {len(rows)}")
     _reset_sequences(tables.values())
