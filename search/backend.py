@@ -1,9 +1,10 @@
-"""The search-backend interface. Views and services talk to this, never to Whoosh directly, so a PostgreSQL
-full-text backend can serve multi-server deployments later (set SEARCH_BACKEND and register it here)."""
+"""The search-backend interface. Views and services talk to this, never to a backend directly: Whoosh
+(search/whoosh_backend.py, the default) or PostgreSQL full text (search/pg_backend.py, for several app servers),
+chosen by SEARCH_BACKEND in search/__init__.py."""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 
@@ -68,6 +69,25 @@ class Results:
     per_page: int = 10
 
 
+def synonym_spans(words: list[str], groups: list[list[tuple[str, ...]]], key: Callable[[str], str]
+                  ) -> Iterator[tuple[str | None, list[tuple[str, ...]] | None]]:
+    """Walk the query words: where a phrase of a synonym group begins (words compared by ``key``, e.g. their
+    stem; the longest phrase wins), yield ``(None, group)`` and skip the phrase; else yield ``(word, None)``."""
+    keyed = [[tuple(key(w) for w in phrase) for phrase in group] for group in groups]
+    word_keys = [key(w) for w in words]
+    i = 0
+    while i < len(words):
+        candidates = [(len(kphrase), n) for n, kgroup in enumerate(keyed) for kphrase in kgroup
+                      if kphrase and tuple(word_keys[i:i + len(kphrase)]) == kphrase]
+        if candidates:
+            length, n = max(candidates, key=lambda c: (c[0], -c[1]))  # longest phrase, then the first group
+            yield None, groups[n]
+            i += length
+        else:
+            yield words[i], None
+            i += 1
+
+
 class SearchBackend(ABC):
     @abstractmethod
     def apply(self, load: Callable[[list[str]], tuple[list[Document], list[str]]], keys: Iterable[str] = ()) -> bool:
@@ -93,3 +113,9 @@ class SearchBackend(ABC):
     @abstractmethod
     def pending(self) -> list[str]:
         """Keys queued for retry after a failed write."""
+
+    def health(self) -> str:
+        """Prove the index answers a real query (raise SearchUnavailable if not); a short detail for /healthz.
+        Backends override this with something cheaper where they have it."""
+        self.search(Query(text="hilfe", per_page=1, highlight=False))
+        return "ok"

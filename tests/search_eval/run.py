@@ -1,17 +1,25 @@
 """Relevance evaluation: success@3 and MRR per query kind over the demo content.
 
-    .venv/bin/python -m tests.search_eval.run              # the figures with every feature on
+    .venv/bin/python -m tests.search_eval.run              # the figures with every feature on (Whoosh)
     .venv/bin/python -m tests.search_eval.run --ablation   # and with each language feature switched off
+    .venv/bin/python -m tests.search_eval.run --backend postgres --database-url postgresql://postgres@127.0.0.1/postgres
+
+With PostgreSQL the URL names the server: the evaluation creates a scratch database there and drops it after.
 """
 from __future__ import annotations
 
 import argparse
 import os
 import tempfile
+import uuid
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from core.extensions import db
 
@@ -57,13 +65,30 @@ def evaluate(app, queries: list[dict] | None = None) -> dict:
     return {"table": table, "misses": misses}
 
 
-def make_app(tmp: Path):
+@contextmanager
+def scratch_postgres(server_url: str) -> Iterator[str]:
+    """A fresh database on the PostgreSQL server of ``server_url`` (its URL), dropped afterwards."""
+    url = make_url(server_url.replace("postgresql://", "postgresql+psycopg://", 1)
+                   if server_url.startswith("postgresql://") else server_url)
+    name = f"search_eval_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def make_app(tmp: Path, backend: str = "whoosh", database_url: str | None = None):
     os.environ.setdefault("INSTANCE_PATH", str(tmp / "instance"))
     from core import create_app
     return create_app({"TESTING": True, "SECRET_KEY": "eval-secret-key-not-for-production",
-                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'eval.sqlite3'}",
-                       "SEARCH_INDEX_DIR": str(tmp / "index"), "SEARCH_INDEX_ON_COMMIT": False,
-                       "RATELIMIT_ENABLED": False})
+                       "SQLALCHEMY_DATABASE_URI": database_url or f"sqlite:///{tmp / 'eval.sqlite3'}",
+                       "SEARCH_BACKEND": backend, "SEARCH_INDEX_DIR": str(tmp / "index"),
+                       "SEARCH_INDEX_ON_COMMIT": False, "RATELIMIT_ENABLED": False})
 
 
 def print_table(title: str, result: dict) -> None:
@@ -74,21 +99,35 @@ def print_table(title: str, result: dict) -> None:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--backend", choices=("whoosh", "postgres"), default="whoosh")
+    parser.add_argument("--database-url", default=os.environ.get("TEST_DATABASE_URL"),
+                        help="PostgreSQL server for --backend postgres (default: TEST_DATABASE_URL)")
+    parser.add_argument("--ablation", action="store_true", help="Whoosh: each language feature switched off")
+    parser.add_argument("--misses", action="store_true")
+    args = parser.parse_args()
+    if args.backend == "postgres" and not args.database_url:
+        parser.error("--backend postgres needs --database-url (or TEST_DATABASE_URL)")
+    if args.backend == "postgres" and args.ablation:
+        parser.error("--ablation switches Whoosh features; it has no PostgreSQL counterpart")
+    tmp = Path(tempfile.mkdtemp(prefix="search-eval-"))
+    if args.backend == "postgres":
+        with scratch_postgres(args.database_url) as url:
+            report(make_app(tmp, "postgres", url), args)
+    else:
+        report(make_app(tmp), args)
+
+
+def report(app, args) -> None:
     from search import whoosh_backend
     from tests.search_eval import loader
 
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--ablation", action="store_true")
-    parser.add_argument("--misses", action="store_true")
-    args = parser.parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix="search-eval-"))
-    app = make_app(tmp)
     with app.app_context():
         db.create_all()
         loader.load()
         build_index(app)
         result = evaluate(app)
-        print_table("all features", result)
+        print_table(f"all features ({args.backend})", result)
         if args.misses:
             for q, kind, top in result["misses"]:
                 print(f"  miss [{kind}] {q!r}: {top}")
@@ -105,6 +144,8 @@ def main() -> None:
             print("\n| configuration | success@3 | MRR |\n|---|---|---|")
             for name, (s3, mrr, _n) in summary:
                 print(f"| {name} | {s3:.2f} | {mrr:.2f} |")
+        db.session.remove()
+        db.engine.dispose()
 
 
 if __name__ == "__main__":

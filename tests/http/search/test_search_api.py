@@ -1,17 +1,18 @@
-"""GET /api/v1/search and /api/v1/search/suggest: contract, bad input, pagination, speed, immediacy."""
+"""GET /api/v1/search and /api/v1/search/suggest: contract, bad input, pagination, speed, immediacy; on both
+backends where the backend answers (tests/search_backends.py)."""
 from __future__ import annotations
 
 import time
 
-import pytest
-
 from core.extensions import db
 from tests.factories import make_article, make_category
 from tests.factories_search import make_video
+from tests.search_backends import both, broken_index
 
 ODD = ['AND', '(', '"', '*', '~', '^', ':', 'a AND (b OR "c', 'x' * 5000, '\x00', '<b>', 'title:wlan']
 
 
+@both
 def test_search_contract(client, app):
     cat = make_category("wlan")
     a = make_article(title="WLAN-Passwort ändern", body="Ändern Sie das Passwort.", category=cat, slug="wlan-pw")
@@ -30,6 +31,7 @@ def test_search_contract(client, app):
     assert video["type"] == "video" and video["t"] == 12 and video["slug"] == "hcKanal01"
 
 
+@both
 def test_snippets_are_escaped(client):
     make_article(title="Skript", body="Text mit &lt;script&gt;alert(1)&lt;/script&gt; Skript")
     db.session.commit()
@@ -37,15 +39,16 @@ def test_snippets_are_escaped(client):
     assert "<script>" not in snippet
 
 
-@pytest.mark.parametrize("q", ODD)
-def test_odd_queries_never_500(client, q):
+@both
+def test_odd_queries_never_500(client):
     make_article(title="WLAN")
     db.session.commit()
-    for url in ("/api/v1/search", "/api/v1/search/suggest"):
-        r = client.get(url, query_string={"q": q})
-        expected = 400 if "\x00" in q else 200  # NUL is refused for every request (core/security.py)
-        assert r.status_code == expected, (q, r.data[:200])
-        assert r.is_json
+    for q in ODD:  # one app for all inputs: the backend is what's under test, not the setup
+        for url in ("/api/v1/search", "/api/v1/search/suggest"):
+            r = client.get(url, query_string={"q": q})
+            expected = 400 if "\x00" in q else 200  # NUL is refused for every request (core/security.py)
+            assert r.status_code == expected, (q, r.data[:200])
+            assert r.is_json
 
 
 def test_bad_parameters_are_400(client):
@@ -56,12 +59,14 @@ def test_bad_parameters_are_400(client):
     assert r.status_code == 400 and r.get_json()["error"] == "bad_request"
 
 
+@both
 def test_empty_query(client):
     data = client.get("/api/v1/search?q=").get_json()
     assert data["total"] == 0 and data["results"] == []
     assert client.get("/api/v1/search/suggest?q=").get_json() == {"suggestions": []}
 
 
+@both
 def test_pagination(client):
     for i in range(12):
         make_article(title=f"Router Tipp {i}")
@@ -72,6 +77,7 @@ def test_pagination(client):
     assert not {r["id"] for r in p1["results"]} & {r["id"] for r in p2["results"]}
 
 
+@both
 def test_unpublish_removes_from_results_at_once(client):
     a = make_article(title="Sendersuchlauf starten")
     db.session.commit()
@@ -82,6 +88,7 @@ def test_unpublish_removes_from_results_at_once(client):
     assert client.get("/api/v1/search/suggest?q=Sendersuch").get_json()["suggestions"] == []
 
 
+@both
 def test_suggest_shape_and_speed(client):
     for i in range(30):
         make_article(title=f"Internet geht nicht Variante {i}")
@@ -103,12 +110,9 @@ def test_openapi_documents_both_routes(client):
     assert "/api/v1/search" in paths and "/api/v1/search/suggest" in paths
 
 
+@both
 def test_index_unavailable_is_503_json(client, app):
-    backend = app.extensions["search"].backend
-    backend.ensure()
-    for f in backend.current_dir().iterdir():
-        f.write_bytes(b"kaputt")
-    backend._ix = None
-    backend._searcher = None
-    r = client.get("/api/v1/search?q=Router")
-    assert r.status_code == 503 and r.get_json()["error"] == "search_unavailable"
+    with broken_index(app):
+        r = client.get("/api/v1/search?q=Router")
+        assert r.status_code == 503 and r.get_json()["error"] == "search_unavailable"
+        assert client.get("/api/v1/search/suggest?q=Rou").status_code == 503

@@ -1,4 +1,5 @@
-"""The search page, click-through, editor pages (analytics, synonyms): happy paths, permissions, bad input."""
+"""The search page, click-through, editor pages (analytics, synonyms): happy paths, permissions, bad input; the
+pages that show results run on both backends (tests/search_backends.py)."""
 from __future__ import annotations
 
 import pytest
@@ -6,11 +7,13 @@ import pytest
 from core.extensions import db
 from search.models import SearchClick, SearchLog, SynonymGroup
 from tests.factories import make_article, make_user
+from tests.search_backends import both, broken_index
 
 ODD = ['AND', 'OR NOT', '(', ')', '"', '"WLAN', '*', '**', '~', '^2', ':', 'title:', 'a AND (b OR "c', '\\',
        '%', '<script>alert(1)</script>', '\x00', '  ', 'ä' * 300, 'WLAN ' * 200, '🙂', '[[video:x]]', '{}', '?q=1']
 
 
+@both
 def test_results_page_shows_highlighted_hits_and_facets(client, app):
     make_article(title="WLAN-Passwort ändern", body="Das neue Passwort gilt sofort.")
     db.session.commit()
@@ -21,13 +24,15 @@ def test_results_page_shows_highlighted_hits_and_facets(client, app):
     assert "1 Treffer" in html and "/suche/klick?" in html
 
 
-@pytest.mark.parametrize("q", ODD)
-def test_odd_input_never_500(client, app, q):
+@both
+def test_odd_input_never_500(client, app):
     make_article(title="WLAN-Passwort ändern")
     db.session.commit()
-    expected = 400 if "\x00" in q else 200  # NUL is refused for every request (core/security.py)
-    assert client.get("/suche", query_string={"q": q}).status_code == expected
-    assert client.get("/suche", query_string={"q": q, "page": "x", "type": q, "category": q}).status_code == expected
+    for q in ODD:  # one app for all inputs: the backend is what's under test, not the setup
+        expected = 400 if "\x00" in q else 200  # NUL is refused for every request (core/security.py)
+        assert client.get("/suche", query_string={"q": q}).status_code == expected, q
+        assert client.get("/suche", query_string={"q": q, "page": "x", "type": q, "category": q}).status_code \
+            == expected, q
 
 
 def test_empty_query_shows_the_form_only(client):
@@ -36,21 +41,18 @@ def test_empty_query_shows_the_form_only(client):
     assert db.session.execute(db.select(SearchLog)).first() is None
 
 
+@both
 def test_nothing_found_offers_still_stuck_options(client):
     html = client.get("/suche?q=Quantencomputer").get_data(as_text=True)
     assert "Nichts gefunden" in html and "tel:" in html
 
 
+@both
 def test_unavailable_index_gives_a_friendly_503(client, app):
-    backend = app.extensions["search"].backend
-    backend.ensure()
-    for f in backend.current_dir().iterdir():
-        f.write_bytes(b"kaputt")
-    backend._ix = None
-    backend._searcher = None
-    r = client.get("/suche?q=Router")
-    assert r.status_code == 503 and "nicht verfügbar" in r.get_data(as_text=True)
-    assert client.get("/").status_code == 200
+    with broken_index(app):
+        r = client.get("/suche?q=Router")
+        assert r.status_code == 503 and "nicht verfügbar" in r.get_data(as_text=True)
+        assert client.get("/").status_code == 200
 
 
 def test_click_through_logs_and_redirects_locally_only(client):

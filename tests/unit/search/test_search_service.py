@@ -1,5 +1,6 @@
 """The query service: synonyms (editable), typo tolerance with "did you mean", stopwords, facets, pagination,
-status banner, English content, analytics without personal data."""
+ranking by field, status banner, English content, analytics without personal data. Tests marked ``both`` run on
+the Whoosh and the PostgreSQL backend (tests/search_backends.py)."""
 from __future__ import annotations
 
 from core.extensions import db
@@ -7,6 +8,7 @@ from kb.models import StatusBanner
 from search import analytics, service, synonyms
 from search.models import SearchClick, SearchLog, SynonymGroup
 from tests.factories import make_article, make_category
+from tests.search_backends import both
 
 
 def titles(text, **kw):
@@ -27,23 +29,27 @@ def seed():
     db.session.commit()
 
 
+@both
 def test_full_question_with_stopwords_finds_the_article(app):
     seed()
     assert titles("Wie kann ich mein WLAN Passwort ändern?")[0] == "WLAN-Passwort ändern"
 
 
+@both
 def test_compound_and_hyphen_variants(app):
     seed()
     for q in ("WLAN Passwort", "WLAN-Passwort", "WLANPasswort", "wlanpasswort"):
         assert titles(q)[0] == "WLAN-Passwort ändern", q
 
 
+@both
 def test_umlaut_and_sharp_s_variants(app):
     seed()
     assert titles("Schlussel") == ["Schlüssel für das Postfach"]
     assert titles("Straße") == ["Strasse und Hausnummer ändern"]
 
 
+@both
 def test_typos_are_corrected_with_did_you_mean(app):
     seed()
     res = service.run("Pasword ändern", log_it=False).results
@@ -52,6 +58,7 @@ def test_typos_are_corrected_with_did_you_mean(app):
     assert titles("Passwrt")[0] == "WLAN-Passwort ändern"
 
 
+@both
 def test_default_and_edited_synonyms(app):
     seed()
     assert titles("Natel Empfang") == ["Handy hat keinen Empfang"]
@@ -64,11 +71,13 @@ def test_default_and_edited_synonyms(app):
     assert titles("Flugzeugmodus") == ["Handy hat keinen Empfang"]
 
 
+@both
 def test_english_query_finds_english_article(app):
     seed()
     assert titles("change wifi passwords")[0] == "Change your WiFi password"
 
 
+@both
 def test_facets_filters_and_pagination(app):
     cat = make_category("internet")
     for i in range(23):
@@ -83,6 +92,17 @@ def test_facets_filters_and_pagination(app):
     assert len(seen) == 23
     assert service.run("Modem", type="video", log_it=False).results.total == 0
     assert service.run("Modem", category="wlan", log_it=False).results.total == 0
+
+
+@both
+def test_title_outranks_tags_outranks_body(app):
+    cat = make_category("tv")
+    body = make_article(title="Anleitung A", body="Die Fernbedienung koppeln Sie so.", category=cat)
+    tags = make_article(title="Anleitung B", body="Halten Sie die Taste gedrückt.", tags=["fernbedienung"],
+                        category=cat)
+    title = make_article(title="Fernbedienung", body="Halten Sie die Taste gedrückt.", category=cat)
+    db.session.commit()
+    assert [h.obj_id for h in service.run("Fernbedienung", log_it=False).results.hits] == [title.id, tags.id, body.id]
 
 
 def test_status_banner_matching_the_query_comes_first(app):
