@@ -350,7 +350,8 @@ openapi.add_schema("CommunityUser", {
         "role": {"type": "string", "enum": ["customer", "superuser", "editor", "admin"]},
         "reputation": {"type": "integer"}, "superuser": {"type": "boolean"}, "member_since": _DATETIME,
         "answers": {"type": "integer"}, "questions": {"type": "integer"}, "solutions": {"type": "integer"},
-        "solution_views": {"type": "integer"},
+        "solution_views": {"type": "integer", "description": "Views of the questions this user solved, counted "
+                           "while the user's answer was marked as the solution"},
         "badges": {"type": "array", "items": {"type": "object", "required": ["slug", "name", "tier", "awarded_at"],
                                               "properties": {"slug": {"type": "string"}, "name": {"type": "string"},
                                                              "tier": {"type": "string",

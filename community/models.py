@@ -113,6 +113,9 @@ class Answer(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     accepted_at: Mapped[datetime | None]
+    # Views of the question page while this answer was its solution (services.record_view): the reach of a
+    # solution, shown as a superuser's impact.
+    solution_views: Mapped[int] = mapped_column(default=0, server_default="0")
 
     question: Mapped[Question] = relationship(back_populates="answers")
     author: Mapped[User | None] = relationship()

@@ -648,12 +648,27 @@ def popular_tags(limit: int = 20) -> list[tuple[str, int]]:
     return [(name, count) for name, count in rows]
 
 
+def record_view(viewer, question: Question) -> None:
+    """Count a view of the question page (the asker's own views don't count). While the question has a visible
+    solution, the view counts for that answer too: how often people read it since it was marked."""
+    if permissions.can_participate(viewer) and viewer.id == question.author_id:
+        return
+    db.session.execute(db.update(Question).where(Question.id == question.id)
+                       .values(view_count=Question.view_count + 1))
+    if question.accepted_answer_id is not None:
+        db.session.execute(db.update(Answer).where(Answer.id == question.accepted_answer_id,
+                                                   Answer.is_hidden.is_(False))
+                           .values(solution_views=Answer.solution_views + 1))
+
+
 def user_impact(user: User) -> dict:
-    """Solutions written and how often the solved questions were viewed."""
+    """Solutions written (visible answers marked as the solution of a visible question, self-answers excluded as
+    in the badges) and solution_views: how often those questions were viewed while the answer was the solution."""
     rows = db.session.execute(
-        db.select(db.func.count(Question.id), db.func.coalesce(db.func.sum(Question.view_count), 0))
-        .join(Answer, Question.accepted_answer_id == Answer.id)
-        .where(Answer.author_id == user.id, Question.is_hidden.is_(False))).one()
+        db.select(db.func.count(Answer.id), db.func.coalesce(db.func.sum(Answer.solution_views), 0))
+        .join(Question, Question.accepted_answer_id == Answer.id)
+        .where(Answer.author_id == user.id, Answer.is_hidden.is_(False), Question.is_hidden.is_(False),
+               Question.author_id.is_(None) | (Question.author_id != user.id))).one()
     answers = db.session.execute(db.select(db.func.count(Answer.id)).where(Answer.author_id == user.id,
                                                                            Answer.is_hidden.is_(False))).scalar_one()
     questions = db.session.execute(db.select(db.func.count(Question.id)).where(

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from flask import current_app
 
@@ -41,8 +40,13 @@ class Progress:
         return self._share(self.accepted, self.criteria.min_accepted)
 
     @property
+    def account_days_percent(self) -> int:
+        return self._share(self.account_days, self.criteria.min_account_days)
+
+    @property
     def percent(self) -> int:
-        return min(self.reputation_percent, self.accepted_percent)
+        """Progress towards promotion: the criterion furthest from being met (all must be)."""
+        return min(self.reputation_percent, self.accepted_percent, self.account_days_percent)
 
     @property
     def met(self) -> bool:
@@ -101,7 +105,3 @@ def candidates(limit: int = 50) -> list[Progress]:
     users = db.session.execute(db.select(User).where(User.role.in_(("customer", "superuser")), User.active.is_(True))
                                .order_by(User.reputation.desc(), User.id).limit(limit)).scalars().all()
     return [progress(user) for user in users]
-
-
-def account_age(user: User) -> timedelta:
-    return utcnow() - user.created_at

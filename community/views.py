@@ -128,9 +128,8 @@ def ask():
 @bp.get("/fragen/<int:question_id>")
 def question(question_id: int):
     question = services.get_question(question_id, current_user)
-    if not (current_user.is_authenticated and current_user.id == question.author_id):
-        question.view_count = (question.view_count or 0) + 1
-        db.session.commit()
+    services.record_view(current_user, question)
+    db.session.commit()
     return _render_question(question)
 
 

@@ -345,18 +345,51 @@ def test_profile_badges_reputation_and_superuser_pages(client, auth):
     helper = make_user("helferin", role="superuser")
     q = make_question()
     a = make_answer(q, helper)
+    db.session.commit()
+    for _ in range(2):
+        page(client, f"/community/fragen/{q.id}")  # before the solution: not the helper's impact
     from community import services
     services.accept(q.author, a)
-    q.view_count = 42
     db.session.commit()
+    for _ in range(3):
+        page(client, f"/community/fragen/{q.id}")
+    auth.login(q.author)
+    page(client, f"/community/fragen/{q.id}")  # the asker's own visit doesn't count
+    auth.logout()
+    assert db.session.get(Question, q.id).view_count == 5 and db.session.get(Answer, a.id).solution_views == 3
     html = page(client, "/community/benutzer/helferin")
-    assert "Erste Lösung" in html and "15" in html and "42-mal angesehen" in html
+    assert "Erste Lösung" in html and "15" in html
+    assert "Seit der Markierung als Lösung wurden die Fragen dazu 3-mal aufgerufen." in html
+    assert client.get("/api/v1/users/helferin").json["solution_views"] == 3
     page(client, "/community/benutzer/niemand", 404)
     catalog = page(client, "/community/abzeichen")
     assert "Erste Lösung" in catalog and "1 Person hat dieses Abzeichen" in catalog
     rules = page(client, "/community/reputation")
     assert "+10" in rules and "+15" in rules and "-2" in rules
     assert "500" in page(client, "/community/superuser")
+
+
+@pytest.mark.app_config(SUPERUSER_MIN_REPUTATION=100, SUPERUSER_MIN_ACCEPTED=2, SUPERUSER_MIN_ACCOUNT_DAYS=30)
+def test_superuser_page_shows_each_persons_progress_including_account_age(client, auth):
+    import re
+
+    from community import services
+    helper = make_user("fast-fertig", created_at=utcnow() - timedelta(days=6))
+    for _ in range(2):
+        q = make_question()
+        services.accept(q.author, make_answer(q, helper))
+    helper.reputation = 120
+    db.session.commit()
+    html = page(client, "/community/superuser")
+    assert "Konto mindestens 30 Tage alt" in html
+    row = re.search(r'<tr id="fortschritt-fast-fertig">(.*?)</tr>', html, re.S).group(1)
+    cells = [" ".join(re.sub(r"<[^>]+>", " ", cell).split()) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+    assert cells[1:] == ["120 / 100", "2 / 2", "6 / 30", "20 % 20 %"]
+    assert 'value="20"' in row and db.session.get(type(helper), helper.id).role == "customer"
+    auth.login(helper)
+    mine = page(client, "/community/superuser")
+    assert "Konto-Alter: 6 von 30 Tagen" in mine and "Fortschritt gesamt: 20 %" in mine
+    assert "Fortschritt zum Superuser:</a> 20 %" in page(client, "/community/benutzer/fast-fertig")
 
 
 def test_profile_link_in_header(client, auth):

@@ -106,6 +106,9 @@ def test_revoked_users_are_not_promoted_again_and_admin_grants(app):
 def test_account_age_criterion(app):
     young, old = make_user(), make_user(created_at=utcnow() - timedelta(days=40))
     assert not superusers.maybe_promote(young) and superusers.maybe_promote(old)
+    six_days = superusers.progress(make_user(created_at=utcnow() - timedelta(days=6)))
+    assert six_days.reputation_percent == 100 and six_days.accepted_percent == 100
+    assert six_days.account_days_percent == 20 and six_days.percent == 20 and not six_days.met
     assert superusers.maybe_promote(make_user(role="editor", created_at=utcnow() - timedelta(days=40))) is False
 
 
@@ -123,3 +126,23 @@ def test_cli_award_badges_and_recompute(app, runner):
     assert first.exit_code == 0 and "erste-antwort: 1" in first.output
     second = runner.invoke(args=["community", "award-badges"])
     assert second.exit_code == 0 and "0 Abzeichen neu vergeben" in second.output
+
+
+def test_solution_views_count_only_while_the_answer_is_the_solution(app):
+    asker, helper, other = make_user(), make_user(), make_user()
+    q = make_question(asker)
+    a, b = make_answer(q, helper), make_answer(q, other)
+    services.record_view(None, q)
+    services.accept(asker, a)
+    services.record_view(None, q)
+    services.record_view(make_user(), q)
+    services.record_view(asker, q)  # the asker's own visit
+    db.session.expire_all()
+    assert (q.view_count, a.solution_views, b.solution_views) == (3, 2, 0)
+    assert services.user_impact(helper)["solution_views"] == 2 and services.user_impact(helper)["solutions"] == 1
+    services.accept(asker, b)  # the solution changes: views now count for the new one
+    services.record_view(None, q)
+    db.session.expire_all()
+    assert (a.solution_views, b.solution_views) == (2, 1)
+    assert services.user_impact(helper) == {"solutions": 0, "solution_views": 0, "answers": 1, "questions": 0}
+    assert services.user_impact(other)["solution_views"] == 1
