@@ -204,11 +204,15 @@ def check_user(user: User, *, emit: bool = True) -> list[Award]:
 
 
 def award_all(progress: Callable[[int, int], None] | None = None) -> tuple[int, dict[str, int]]:
-    """Backfill for every user; idempotent. Returns (users checked, {slug: newly awarded})."""
+    """Backfill for every user; idempotent. Returns (users checked, {slug: newly awarded}).
+
+    Silent on purpose: no badge_awarded signal, hence no notification and no e-mail. A backfill awards for what
+    people did long ago (or what a new badge rule now recognises); hundreds of "you earned a badge" mails about
+    history would be noise. The badges show on profiles and in the catalog all the same."""
     users = db.session.execute(db.select(User).order_by(User.id)).scalars().all()
     summary: dict[str, int] = {}
     for index, user in enumerate(users, 1):
-        for award in check_user(user):
+        for award in check_user(user, emit=False):
             summary[award.badge] = summary.get(award.badge, 0) + 1
         if progress:
             progress(index, len(users))

@@ -70,6 +70,29 @@ def test_award_all_is_idempotent(app):
     assert badges.holder_counts()["erste-antwort"] == 1
 
 
+def test_backfill_awards_silently_while_events_notify(app, runner):
+    from community.notification_models import MailOutbox, Notification
+
+    helpers = [make_user() for _ in range(3)]
+    for helper in helpers:
+        make_answer(make_question(), helper)
+    db.session.execute(db.delete(Award))
+    db.session.execute(db.delete(Notification))
+    db.session.commit()
+    db.session.execute(db.delete(MailOutbox))
+    db.session.commit()
+    result = runner.invoke(args=["community", "award-badges"])
+    assert result.exit_code == 0 and "erste-antwort: 3" in result.output
+    assert all("erste-antwort" in held(helper) for helper in helpers)
+    assert db.session.execute(db.select(Notification)).first() is None
+    assert db.session.execute(db.select(MailOutbox)).first() is None
+    make_answer(make_question(), fresh := make_user())  # a badge earned now is news: notified and mailed
+    db.session.commit()
+    assert db.session.execute(db.select(Notification).where(Notification.user_id == fresh.id,
+                                                            Notification.kind == "badge")).first()
+    assert db.session.execute(db.select(MailOutbox).where(MailOutbox.to == fresh.email)).first()
+
+
 @pytest.mark.app_config(SUPERUSER_MIN_REPUTATION=20, SUPERUSER_MIN_ACCEPTED=1)
 def test_automatic_promotion_when_criteria_are_met(app):
     asker, helper, voter = make_user(), make_user(), make_user()
