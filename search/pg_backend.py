@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from sqlalchemy import Engine, bindparam, cast, delete, func, literal_column, select, text
 from sqlalchemy.dialects.postgresql import REGCONFIG
@@ -119,6 +120,7 @@ class Analysis:
 _STEM = analysis.language_analyzer("de", (), decompound=False)
 
 
+@lru_cache(maxsize=50_000)
 def synonym_key(word: str) -> str:
     """Synonym groups match on German stems ("Lampen" finds the group of "Lampe"), as in the Whoosh backend."""
     tokens = [t.text for t in _STEM(word)]
