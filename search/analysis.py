@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from whoosh.analysis import Filter, LowercaseFilter, NgramFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.lang import stopwords_for_language
@@ -63,6 +63,13 @@ class FoldFilter(Filter):
             yield t
 
 
+def part_forms(wordset: frozenset[str]) -> frozenset[str]:
+    """The words a compound may be built from: the vocabulary plus the singular or noun form of its plurals and
+    -eln/-ern verbs ("Batterien" gives "batterie" for "Fernbedienungsbatterie", "wechseln" gives "wechsel" for
+    "Batteriewechsel"): content mostly uses the plural, compounds the singular."""
+    return wordset | {w[:-1] for w in wordset if len(w) >= 6 and w.endswith(("en", "ln", "rn"))}
+
+
 class DecompoundFilter(Filter):
     """Emit each compound's parts at the compound's position, after the compound itself.
 
@@ -74,6 +81,7 @@ class DecompoundFilter(Filter):
 
     def __init__(self, wordset: Iterable[str] = ()):
         self.wordset = frozenset(wordset)
+        self._parts = part_forms(self.wordset)
         self._memo: dict[str, list[str] | None] = {}
 
     def __eq__(self, other):
@@ -84,10 +92,11 @@ class DecompoundFilter(Filter):
 
     def __setstate__(self, state):
         self.wordset = state["wordset"]
+        self._parts = part_forms(self.wordset)
         self._memo = {}
 
     def split(self, word: str, top: bool = True) -> list[str] | None:
-        if not top and word in self.wordset:
+        if not top and word in self._parts:
             return [word]
         if len(word) < (MIN_COMPOUND if top else MIN_PART):
             return None
@@ -97,7 +106,7 @@ class DecompoundFilter(Filter):
         best: list[str] | None = None
         for i in range(len(word) - MIN_PART, MIN_PART - 1, -1):
             head = word[:i]
-            if head not in self.wordset:
+            if head not in self._parts:
                 continue
             for link in self.LINKS:
                 rest = word[i:]
@@ -146,8 +155,9 @@ _PARTICIPLE = re.compile(r"^(ein|an|auf|aus|ab|zu|um|vor|zuruck|mit|nach|weg|her
 
 
 class ParticipleFilter(Filter):
-    """German past participles to their verb stem before stemming: "eingerichtet" → "einricht",
-    "gesperrt" → "sperr", so they meet "einrichten"/"Einrichtung" and "sperren"."""
+    """German verb forms the Snowball stemmer leaves apart, fixed before it runs: past participles to their verb
+    stem ("eingerichtet" → "einricht", "gesperrt" → "sperr", meeting "einrichten"/"Einrichtung" and "sperren"),
+    and -eln verbs and dative plurals to their noun ("wechseln" → "wechsel", "Kabeln" → "kabel")."""
 
     def __call__(self, tokens):
         for t in tokens:
@@ -155,6 +165,8 @@ class ParticipleFilter(Filter):
                 m = _PARTICIPLE.match(t.text)
                 if m:
                     t.text = m.group(1) + m.group(2)
+            if len(t.text) >= 6 and t.text.endswith("eln"):
+                t.text = t.text[:-1]
             yield t
 
 
@@ -164,10 +176,16 @@ STOPWORDS = {"de": _stoplist("de") | {"gehts", "eigentlich", "bitte", "hallo", "
 ALL_STOPWORDS = STOPWORDS["de"] | STOPWORDS["en"]
 
 
+# Negations are stopwords in running text but tell titles apart: "No internet connection", "Kein Freizeichen".
+NEGATIONS = frozenset({"no", "not", "without", "kein", "keine", "keinen", "keinem", "keiner", "keines", "nicht",
+                       "nichts", "ohne"})
+
+
 def language_analyzer(lang: str, wordset: Iterable[str] = (), *, stemming: bool = True,
-                      decompound: bool = True):
-    """The index-and-query analyzer for one language ("de" or "en")."""
-    chain = RegexTokenizer(r"\w+") | LowercaseFilter() | FoldFilter() | StopFilter(STOPWORDS[lang], minsize=1)
+                      decompound: bool = True, keep: frozenset[str] = frozenset()):
+    """The index-and-query analyzer for one language ("de" or "en"); ``keep``: stopwords to index anyway."""
+    chain = RegexTokenizer(r"\w+") | LowercaseFilter() | FoldFilter() | StopFilter(STOPWORDS[lang] - keep,
+                                                                                  minsize=1)
     if decompound:
         chain = chain | DecompoundFilter(set(wordset) | BASE_WORDS)
     if stemming:
@@ -200,3 +218,37 @@ def build_wordset(texts: Iterable[str], min_docs: int = 1) -> set[str]:
         counts.update(set(words(text)))
     return {w for w, n in counts.items()
             if n >= min_docs and len(w) >= MIN_PART and w.isalpha() and w not in ALL_STOPWORDS} | BASE_WORDS
+
+
+# German separable verbs put their particle at the end of the clause: "Wie starte ich das Modem neu?" means
+# "neu starten", "Wie nehme ich meine Nummer mit?" means "mitnehmen". Many particles are stopwords, so without
+# this the question loses its verb.
+SEPARABLE_PARTICLES = frozenset({
+    "ab", "an", "auf", "aus", "bei", "ein", "fest", "frei", "her", "hin", "hoch", "los", "mit", "nach", "neu",
+    "um", "vor", "weg", "weiter", "zu", "zuruck", "zusammen", "durch", "runter", "herunter", "raus", "rein"})
+
+
+def rejoin_separable(folded: list[str], known: Callable[[str], bool]) -> list[str]:
+    """Join a clause-final particle to the first earlier word that forms a known verb with it
+    (["starte", "modem", "neu"] → ["neustarte", "modem"] when "neustarte" is in the index)."""
+    if len(folded) < 3 or folded[-1] not in SEPARABLE_PARTICLES:
+        return folded
+    particle = folded[-1]
+    for i, word in enumerate(folded[:-1]):
+        if word in ALL_STOPWORDS or len(word) < 3 or not word.isalpha():
+            continue
+        if known(particle + word):
+            return [*folded[:i], particle + word, *folded[i + 1:-1]]
+    return folded
+
+
+_ONLY_STOPWORDS = {"de": STOPWORDS["de"] - STOPWORDS["en"], "en": STOPWORDS["en"] - STOPWORDS["de"]}
+
+
+def query_language(folded: list[str]) -> str | None:
+    """The language a query's function words give away ("no internet", "how to set up my router": "en";
+    "Wie starte ich das Modem neu": "de"), or None when they don't tell."""
+    counts = {lang: sum(1 for w in folded if w in only) for lang, only in _ONLY_STOPWORDS.items()}
+    if counts["de"] == counts["en"]:
+        return None
+    return max(counts, key=counts.get)

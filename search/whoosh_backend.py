@@ -12,20 +12,22 @@ from __future__ import annotations
 
 import fcntl
 import logging
+import math
 import os
 import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh import sorting
+from whoosh import scoring, sorting
 from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.highlight import ContextFragmenter, Formatter, get_text
 from whoosh.index import LockError
-from whoosh.query import And, Term
+from whoosh.query import And, AndMaybe, Term
 from whoosh.query import Or as _WhooshOr
 
 from search import analysis
@@ -44,9 +46,12 @@ LANGS = ("de", "en")
 # Title three times and tags twice in the one "text" field per language: title > tags > body with a single
 # posting list per word and language (the separate title field serves the title-only matching of suggest).
 FIELD_BOOSTS = {"text": 1.0}
+TITLE_BOOST = 1.0
+LANGUAGE_PREFERENCE = 2.0
 WRITE_TIMEOUT = 10.0
 WRITE_DELAY = 0.05
 MAX_WORDS = 12
+RARE_WORD_DOCS = 1  # a word in at most this many documents may be someone's typo
 START, END = "\x01", "\x02"
 HIGHLIGHT_CHARS = 4000  # snippets come from the first part of long bodies (bounded work per hit)
 
@@ -75,12 +80,12 @@ def make_schema(wordset: Iterable[str] = ()) -> Schema:
     }
     fields["body"] = STORED  # for highlighting
     for lang in LANGS:
-        analyzer = analysis.language_analyzer(lang, wordset, stemming=FEATURES["stemming"],
-                                              decompound=FEATURES["decompounding"])
-        # One "text" field per language (title, tags twice, body) keeps queries to one posting list per word
-        # and language; the short title field adds the title boost on top.
-        fields[f"title_{lang}"] = TEXT(analyzer=analyzer, phrase=False)
-        fields[f"text_{lang}"] = TEXT(analyzer=analyzer, phrase=False)
+        options = {"stemming": FEATURES["stemming"], "decompound": FEATURES["decompounding"]}
+        # One "text" field per language (title three times, tags twice, body) keeps matching to one posting list
+        # per word and language; the short title field (negations kept) adds to the score of title matches.
+        fields[f"text_{lang}"] = TEXT(analyzer=analysis.language_analyzer(lang, wordset, **options), phrase=False)
+        fields[f"title_{lang}"] = TEXT(analyzer=analysis.language_analyzer(lang, wordset, keep=analysis.NEGATIONS,
+                                                                           **options), phrase=False)
     return Schema(**fields)
 
 
@@ -134,6 +139,64 @@ def edit_distance(a: str, b: str, limit: int = 3) -> int:
                 cur[j] = min(cur[j], prev2[j - 2] + 1)
         prev2, prev = prev, cur
     return prev[-1]
+
+
+class LanguageBM25F(scoring.BM25F):
+    """BM25F whose per-language fields take their statistics from that language's documents. Whoosh divides a
+    field's total length by every document in the index, so the few English documents looked many times longer
+    than average and an English title match was worth almost nothing."""
+
+    def scorer(self, searcher, fieldname, text, qf=1):
+        lang = fieldname.rpartition("_")[2]
+        if lang not in LANGS or not searcher.schema[fieldname].scorable:
+            return super().scorer(searcher, fieldname, text, qf=qf)
+        return _LanguageScorer(searcher, fieldname, text, self._field_B.get(fieldname, self.B), self.K1, qf, lang)
+
+
+class _LanguageScorer(scoring.BM25FScorer):
+    def __init__(self, searcher, fieldname, text, B, K1, qf, lang):
+        parent = searcher.get_parent()
+        docs = parent.doc_frequency("lang", lang) or 1
+        self.idf = math.log(docs / (parent.doc_frequency(fieldname, text) + 1)) + 1
+        self.avgfl = parent.field_length(fieldname) / docs or 1
+        self.B, self.K1, self.qf = B, K1, qf
+        self.setup(searcher, fieldname, text)
+
+
+@dataclass
+class Slot:
+    """A query word with spelling corrections: ``applied`` ones (the word is unknown) change the results."""
+
+    pos: int
+    word: str
+    fixes: list[str]
+    applied: bool
+    ngram: object = None
+
+
+@dataclass
+class Built:
+    """A user's query as Whoosh clauses: ``clauses`` for the results (corrections and trigrams included),
+    ``typed`` and ``fixed`` (every word as typed / every correction applied) for the "did you mean" decision."""
+
+    words: list[str]
+    lang: str | None = None  # the language the query's function words give away: its fields count more
+    clauses: list = field(default_factory=list)
+    typed: list = field(default_factory=list)
+    fixed: list = field(default_factory=list)
+    corrections: dict[str, str] = field(default_factory=dict)  # applied to the results
+    suggested: dict[str, str] = field(default_factory=dict)  # shown as "did you mean"
+
+    slots: list[Slot] = field(default_factory=list)
+
+    def title_words(self) -> list[str]:
+        content = [self.corrections.get(w, w) for w in self.words if w not in analysis.ALL_STOPWORDS]
+        return list(dict.fromkeys(content + [w for w in self.words if w in analysis.NEGATIONS]))[:MAX_WORDS]
+
+    def add(self, clause, fixed=None, typed=None) -> None:
+        self.clauses.append(clause)
+        self.typed.append(typed if typed is not None else clause)
+        self.fixed.append(fixed if fixed is not None else clause)
 
 
 class WhooshBackend(SearchBackend):
@@ -205,7 +268,7 @@ class WhooshBackend(SearchBackend):
             ix = self._open()
             try:
                 if self._searcher is None or not self._searcher.up_to_date():
-                    self._searcher = ix.searcher()
+                    self._searcher = ix.searcher(weighting=LanguageBM25F())
             except Exception as exc:  # a corrupt or half-deleted index must not break pages
                 self._ix = None
                 self._searcher = None
@@ -313,14 +376,16 @@ class WhooshBackend(SearchBackend):
     def _analyzers(self, schema):
         return {lang: schema[f"text_{lang}"].analyzer for lang in LANGS}
 
-    def _word_clause(self, analyzers, word: str):
+    def _word_clause(self, analyzers, word: str, prefer: str | None = None):
         subs = []
         for lang, analyzer in analyzers.items():
             tokens = [t.text for t in analyzer(word, mode="query")]
             if not tokens:
                 continue
             whole, parts = tokens[0], tokens[1:]
-            for name, boost in FIELD_BOOSTS.items():
+            weight = LANGUAGE_PREFERENCE if lang == prefer else 1.0
+            for name, field_boost in FIELD_BOOSTS.items():
+                boost = field_boost * weight
                 field = f"{name}_{lang}"
                 subs.append(Term(field, whole, boost=boost))
                 if parts:
@@ -331,39 +396,70 @@ class WhooshBackend(SearchBackend):
         grams = {word[i:i + 3] for i in range(len(word) - 2)}
         return Or([Term("ngram", g, boost=boost) for g in sorted(grams)]) if grams else None
 
-    def _known(self, searcher, clause) -> bool:
-        for term in clause.leaves():
-            if isinstance(term, Term) and searcher.doc_frequency(term.fieldname, term.text):
+    def _can_match(self, searcher, q) -> bool:
+        """Whether a clause matches any document: a compound's parts must occur together somewhere."""
+        if isinstance(q, Term):
+            return bool(searcher.doc_frequency(q.fieldname, q.text))
+        if isinstance(q, And):
+            if not all(self._can_match(searcher, sub) for sub in q.subqueries):
+                return False
+            return next(iter(searcher.docs_for_query(q)), None) is not None
+        return any(self._can_match(searcher, sub) for sub in q.subqueries)
+
+    def _known_word(self, searcher, analyzers, word: str) -> bool:
+        """The word (as the analyzers index it, stemmed) occurs in some document."""
+        for lang, analyzer in analyzers.items():
+            tokens = [t.text for t in analyzer(word, mode="query")]
+            if tokens and searcher.doc_frequency(f"text_{lang}", tokens[0]):
                 return True
         return False
 
-    def _correction(self, searcher, word: str) -> str | None:
-        if len(word) < 4 or not word.isalpha():
-            return None
+    def _corrections(self, searcher, word: str, limit: int = 3) -> list[str]:
+        """Spelling-vocabulary words within 1 (short words) or 2 edits, closest and most frequent first; swapping
+        two neighbouring letters counts as one edit ("Rehcnugn" → "rechnung": two swaps)."""
+        if len(word) < 4 or not word.isalpha() or word in analysis.ALL_STOPWORDS:
+            return []
         maxdist = 1 if len(word) <= 5 else 2
         reader = searcher.reader()
-        best = None
-        for cand in reader.terms_within("spell", word, maxdist, prefix=1):
-            if cand == word:
-                continue
+        candidates = set(reader.terms_within("spell", word, maxdist, prefix=1))
+        if not candidates and maxdist == 2:
+            # Whoosh's automaton counts a swap as two edits: look around each one-swap variant as well.
+            for i in range(len(word) - 1):
+                variant = word[:i] + word[i + 1] + word[i] + word[i + 2:]
+                candidates.update(reader.terms_within("spell", variant, 2, prefix=0 if i == 0 else 1))
+        ranked = []
+        for cand in candidates - {word}:
             dist = edit_distance(word, cand, maxdist)
-            freq = reader.doc_frequency("spell", cand)
-            rank = (dist, -freq, cand)
-            if best is None or rank < best:
-                best = rank
-        return best[2] if best else None
+            if dist <= maxdist:
+                ranked.append((dist, -reader.doc_frequency("spell", cand), cand))
+        return [cand for _d, _f, cand in sorted(ranked)[:limit]]
 
-    def build(self, searcher, text: str, synonyms: list[list[str]]):
+    def _rare_word_fixes(self, searcher, analyzers, word: str) -> list[str]:
+        """Corrections for a word that is in the index but in hardly any document (someone else's typo in a post)
+        when a close word is far more common: offered as "did you mean", the results stay for the word as typed."""
+        if len(word) < 5 or word in analysis.ALL_STOPWORDS:
+            return []
+        freq = 0
+        for lang, analyzer in analyzers.items():
+            tokens = [t.text for t in analyzer(word, mode="query")]
+            if tokens:
+                freq += searcher.doc_frequency(f"text_{lang}", tokens[0])
+        if freq > RARE_WORD_DOCS:
+            return []
+        return [fix for fix in self._corrections(searcher, word)
+                if searcher.doc_frequency("spell", fix) >= max(3, 5 * freq)]
+
+    def build(self, searcher, text: str, synonyms: list[list[str]]) -> Built:
         """The Whoosh query for a user's text: one clause per word (or synonym phrase), every field and language
-        (title > tags > body), unknown words corrected or matched by trigrams. Returns (clauses, corrected
-        words, body terms for cue matching)."""
+        (title > tags > body), unknown words corrected or matched by trigrams. Alongside, the clauses as typed
+        and with every correction applied, to decide whether "did you mean" finds more."""
         analyzers = self._analyzers(searcher.schema)
         all_words = analysis.words(text)[:MAX_WORDS * 2]
+        all_words = analysis.rejoin_separable(all_words, lambda w: self._known_word(searcher, analyzers, w))
         content = [w for w in all_words if w not in analysis.ALL_STOPWORDS]
         use = content or all_words
         use = use[:MAX_WORDS]
-        clauses = []
-        corrections: dict[str, str] = {}
+        built = Built(words=all_words, lang=analysis.query_language(all_words))
         i = 0
         de = analyzers["de"]
 
@@ -384,39 +480,88 @@ class WhooshBackend(SearchBackend):
             if matched:
                 alts = []
                 for phrase in matched[1]:
-                    parts = [c for c in (self._word_clause(analyzers, w) for w in phrase
+                    parts = [c for c in (self._word_clause(analyzers, w, built.lang) for w in phrase
                                          if w not in analysis.ALL_STOPWORDS) if c is not None]
                     if parts:
                         alts.append(parts[0] if len(parts) == 1 else And(parts))
                 if alts:
-                    clauses.append(Or(alts))
+                    built.add(Or(alts))
                 i += matched[0]
                 continue
             word = use[i]
             i += 1
-            clause = self._word_clause(analyzers, word)
+            clause = self._word_clause(analyzers, word, built.lang)
             if clause is None:
                 continue
-            if self._known(searcher, clause):
-                clauses.append(clause)
+            if self._can_match(searcher, clause):
+                fixes = self._rare_word_fixes(searcher, analyzers, word) if FEATURES["correction"] else []
+                built.add(clause)
+                if fixes:
+                    built.slots.append(Slot(len(built.clauses) - 1, word, fixes, applied=False))
                 continue
-            fix = self._correction(searcher, word) if FEATURES["correction"] else None
-            fixed = self._word_clause(analyzers, fix) if fix else None
-            if fix:
-                corrections[word] = fix
+            fixes = self._corrections(searcher, word) if FEATURES["correction"] else []
             ngram = self._ngram_clause(word) if FEATURES["ngrams"] else None
-            if fixed is not None:
-                clauses.append(Or([fixed, ngram]) if ngram is not None else fixed)
-            elif fix is None and ngram is not None:
-                clauses.append(ngram)
-            elif fix is None:
-                clauses.append(clause)  # stays unmatched: the OR fallback still finds the other words
-        return clauses, corrections
+            built.add(ngram if ngram is not None else clause, fixed=ngram if fixes else clause, typed=clause)
+            if fixes:
+                built.slots.append(Slot(len(built.clauses) - 1, word, fixes, applied=True, ngram=ngram))
+        self._resolve(searcher, analyzers, built)
+        return built
+
+    def _resolve(self, searcher, analyzers, built: Built) -> None:
+        """Pick each misspelt word's correction in the context of the other words: the candidate with which the
+        whole query matches most documents ("Pasword ändern": "passwort", not the English "password")."""
+        for slot in built.slots:
+            best = None
+            for rank, fix in enumerate(slot.fixes):
+                clause = self._word_clause(analyzers, fix, built.lang)
+                if clause is None:
+                    continue
+                trial = [*built.fixed[:slot.pos], clause, *built.fixed[slot.pos + 1:]]
+                count = self._count(searcher, trial) if len(slot.fixes) > 1 else 0
+                if best is None or count > best[0]:
+                    best = (count, fix, clause)
+            if best is None:
+                continue
+            _count, fix, clause = best
+            built.fixed[slot.pos] = clause
+            built.suggested[slot.word] = fix
+            if slot.applied:
+                built.corrections[slot.word] = fix
+                built.clauses[slot.pos] = Or([clause, slot.ngram]) if slot.ngram is not None else clause
+
+    def _title_clause(self, searcher, built: Built):
+        """Optional: the query's content words and negations in titles ("no internet" → "No internet connection"
+        first). Adds to the score of documents that match anyway; never decides which documents match."""
+        subs = []
+        for word in built.title_words():
+            for lang in LANGS:
+                field = f"title_{lang}"
+                tokens = [t.text for t in searcher.schema[field].analyzer(word, mode="query")]
+                if tokens and searcher.doc_frequency(field, tokens[0]):
+                    weight = LANGUAGE_PREFERENCE if lang == built.lang else 1.0
+                    subs.append(Term(field, tokens[0], boost=TITLE_BOOST * weight))
+        return Or(subs) if subs else None
+
+    def _count(self, searcher, clauses: list) -> int:
+        if not clauses:
+            return 0
+        q = And(clauses) if len(clauses) > 1 else clauses[0]
+        return sum(1 for _ in searcher.docs_for_query(q))
+
+    def suggestion(self, searcher, built: Built) -> str | None:
+        """ "Did you mean": the query with its corrections, only when that finds more documents (every word
+        matching) than the query as typed."""
+        if not built.suggested:
+            return None
+        if self._count(searcher, built.fixed) <= self._count(searcher, built.typed):
+            return None
+        return " ".join(built.suggested.get(w, w) for w in built.words)
 
     def search(self, query: Query) -> Results:
         searcher = self.searcher()
         results = Results(query=query.text, page=query.page, per_page=query.per_page)
-        clauses, corrections = self.build(searcher, query.text, query.synonyms)
+        built = self.build(searcher, query.text, query.synonyms)
+        clauses = built.clauses
         if not clauses:
             return results
         candidates = [And(clauses)] if len(clauses) > 1 else [clauses[0]]
@@ -437,15 +582,16 @@ class WhooshBackend(SearchBackend):
             if value:
                 allowed = allowed & values[name].get(value, frozenset())
         results.total = len(allowed)
-        if corrections:
-            results.suggestion = " ".join(corrections.get(w, w) for w in analysis.words(query.text)[:MAX_WORDS * 2])
-            results.corrected = True
+        results.suggestion = self.suggestion(searcher, built)
+        results.corrected = bool(built.corrections) and results.suggestion is not None
         first = (max(query.page, 1) - 1) * query.per_page
         if first >= results.total:
             return results
         filter_q = And([Term(n, v) for n, v in (("type", query.type), ("category", query.category)) if v]) \
             if (query.type or query.category) else None
-        raw = searcher.search(q, limit=first + query.per_page, filter=filter_q)
+        title = self._title_clause(searcher, built)
+        raw = searcher.search(AndMaybe(q, title) if title is not None else q, limit=first + query.per_page,
+                              filter=filter_q)
         page = raw[first:first + query.per_page]
         raw.fragmenter = ContextFragmenter(maxchars=220, surround=60)
         raw.formatter = _SegmentFormatter()

@@ -1,5 +1,6 @@
 """Each language feature of the analyzers, with examples."""
-from search.analysis import build_wordset, fold, language_analyzer
+from search.analysis import (NEGATIONS, build_wordset, fold, language_analyzer, query_language, rejoin_separable,
+                             words)
 
 VOCAB = build_wordset(["Router einrichten", "Passwort ändern", "WLAN Schlüssel", "Einrichtung Assistent"])
 
@@ -45,3 +46,38 @@ def test_stopwords_dropped_but_content_words_kept():
 def test_wordset_comes_from_the_content_vocabulary():
     words = build_wordset(["Der Glasfaseranschluss und die Multimediadose"])
     assert "multimediadose" in words and "und" not in words
+
+
+def test_compound_parts_may_be_the_singular_of_a_plural_in_the_content():
+    vocab = build_wordset(["Batterien der Fernbedienung wechseln"])
+    analyzer = language_analyzer("de", vocab)
+    closed = [t.text for t in analyzer("Fernbedienungsbatterie")]
+    assert set(terms("Fernbedienung") + [t.text for t in analyzer("Batterien")]) <= set(closed)
+    assert set([t.text for t in analyzer("Batterien wechseln")]) <= set(t.text for t in analyzer("Batteriewechsel"))
+
+
+def test_eln_verbs_meet_their_noun():
+    assert terms("wechseln") == terms("Wechsel")
+    assert terms("Kabeln") == terms("Kabel")
+
+
+def test_separable_verb_particle_is_joined_to_its_verb_when_the_index_knows_the_word():
+    known = {"neustarte", "mitnehme"}.__contains__
+    assert rejoin_separable(words("Wie starte ich das Modem neu?"), known) == ["wie", "neustarte", "ich", "das",
+                                                                               "modem"]
+    assert "mitnehme" in rejoin_separable(words("Wie nehme ich meine Nummer mit?"), known)
+    assert rejoin_separable(words("Wie lege ich den Hörer auf?"), known) == words("Wie lege ich den Hörer auf?")
+    assert rejoin_separable(words("Modem neu"), known) == ["modem", "neu"]  # too short to be a clause
+
+
+def test_query_language_from_function_words():
+    assert query_language(words("no internet")) == "en"
+    assert query_language(words("how to set up my router")) == "en"
+    assert query_language(words("Wie starte ich das Modem neu?")) == "de"
+    assert query_language(words("WLAN Passwort")) is None
+
+
+def test_negations_can_be_kept_for_titles():
+    assert terms("Kein Freizeichen") == terms("Freizeichen")
+    title = [t.text for t in language_analyzer("de", VOCAB, keep=NEGATIONS)("Kein Freizeichen")]
+    assert len(title) == 2
