@@ -36,10 +36,77 @@ def test_external_links_get_nofollow_noopener_and_internal_ones_do_not():
     assert '<a href="https://example.org" rel="nofollow noopener">https://example.org</a>' in html
 
 
-def test_tables_keep_only_text_align():
-    html = render_markdown("| a | b |\n|:-:|--:|\n| 1 | 2 |").html
-    assert '<th style="text-align: center;">a</th>' in html
-    assert '<td style="text-align: right;">2</td>' in html
+@pytest.mark.parametrize("href", ["//evil.example/x", "/\\evil.example/x", "HTTPS://evil.example"])
+def test_protocol_relative_and_odd_external_links_get_nofollow_noopener(href):
+    html = render_markdown(f"[x]({href})").html
+    assert 'rel="nofollow noopener"' in html, html
+
+
+def test_a_tab_inside_a_protocol_relative_link_does_not_hide_it():
+    assert 'rel="nofollow noopener"' in clean_html('<a href="/\t/evil.example">x</a>')
+
+
+def test_a_users_own_rel_on_an_internal_link_is_dropped():
+    assert clean_html('<a href="/artikel/a" rel="opener">x</a>') == '<a href="/artikel/a">x</a>'
+
+
+@pytest.mark.parametrize("source", ["![Zähler](https://tracker.example/p.gif)", "![Zähler](//tracker.example/p.gif)",
+                                    '<img src="https://tracker.example/p.gif" alt="Zähler">'])
+def test_external_images_become_plain_links(source):
+    html = render_markdown(source).html
+    assert "<img" not in html
+    assert 'rel="nofollow noopener">Zähler</a>' in html and "tracker.example/p.gif" in html
+
+
+def test_external_image_without_alt_links_to_its_address():
+    html = render_markdown('<img src="https://tracker.example/p.gif">').html
+    assert html == ('<p><a href="https://tracker.example/p.gif" rel="nofollow noopener">'
+                    "https://tracker.example/p.gif</a></p>")
+
+
+def test_external_image_inside_a_link_leaves_only_its_alt_text():
+    html = render_markdown("[![Logo](https://cdn.example/logo.png)](https://example.com)").html
+    assert html == '<p><a href="https://example.com" rel="nofollow noopener">Logo</a></p>'
+
+
+def test_same_site_images_stay():
+    html = render_markdown("![Router](/media/router.png) ![Modem](bilder/modem.png)").html
+    assert '<img alt="Router" src="/media/router.png">' in html and '<img alt="Modem" src="bilder/modem.png">' in html
+
+
+def test_table_alignment_becomes_classes_and_no_style_survives():
+    html = render_markdown("| a | b | c |\n|:--|:-:|--:|\n| 1 | 2 | 3 |").html
+    assert '<th class="align-left">a</th>' in html and '<th class="align-center">b</th>' in html
+    assert '<td class="align-right">3</td>' in html
+    assert "style" not in html and "align=" not in html
+
+
+@pytest.mark.parametrize("attack", ['<td style="text-align:center">x</td>', '<p style="color:red">x</p>',
+                                    '<td align="javascript:x">x</td>', '<td class="align-center evil">x</td>'])
+def test_no_style_attribute_and_no_foreign_alignment(attack):
+    html = clean_html(f"<table><tr>{attack}</tr></table>")
+    assert "style" not in html and "javascript" not in html and "evil" not in html
+
+
+def test_align_classes_exist_in_the_stylesheet():
+    from pathlib import Path
+    css = (Path(__file__).resolve().parents[3] / "static" / "css" / "kb.css").read_text(encoding="utf-8")
+    for align in ("left", "center", "right"):
+        assert f".align-{align}" in css
+
+
+def test_headings_get_prefixed_ids_from_the_table_of_contents_only():
+    rendered = render_markdown('## Inhalt\n\n<h2 id="main">roh</h2>\n\n<h3 id="h-inhalt">Kopie</h3>\n\n'
+                               "#### Tief\n")
+    html = rendered.html
+    assert '<h2 id="h-inhalt">Inhalt</h2>' in html and '<h4 id="h-tief">Tief</h4>' in html
+    assert 'id="main"' not in html and "<h2>roh</h2>" in html
+    assert html.count('id="h-inhalt"') == 1 and "<h3>Kopie</h3>" in html
+    assert [h["id"] for h in rendered.headings] == ["h-inhalt"]
+
+
+def test_clean_html_alone_keeps_no_heading_id():
+    assert clean_html('<h2 id="h-x">x</h2>') == "<h2>x</h2>"
 
 
 def test_admonitions_fenced_code_and_table_of_contents():
@@ -48,7 +115,8 @@ def test_admonitions_fenced_code_and_table_of_contents():
     assert '<div class="admonition warning">' in rendered.html
     assert "<pre><code>ping 192.168.0.1 &lt;b&gt;" in rendered.html
     assert [h["name"] for h in rendered.headings] == ["Vorbereitung", "Schritt für Schritt"]
-    assert 'href="#vorbereitung"' in rendered.toc_html
+    assert 'href="#h-vorbereitung"' in rendered.toc_html
+    assert '<h2 id="h-vorbereitung">' in rendered.html
 
 
 def test_user_classes_are_dropped_but_ours_kept():
