@@ -58,6 +58,23 @@ def can_restore(user, article) -> bool:
     return is_editor(user)
 
 
+def edit_needs_review(user, article) -> bool:
+    """A published article changes only after a second editor's review; admins may publish directly."""
+    return article.status == "published" and not is_admin(user)
+
+
+def can_publish_change(user, article) -> bool:
+    """The pending change to a published article: another editor than the one who last changed it, or an admin."""
+    if not is_editor(user) or article.pending_revision is None or article.status != "published":
+        return False
+    return is_admin(user) or article.pending_by_id != user.id
+
+
+def can_discard_change(user, article) -> bool:
+    """Its author withdraws it, or a reviewer declines it."""
+    return is_editor(user) and article.pending_revision is not None
+
+
 PREDICATES = {
     "submit": can_submit,
     "publish": can_publish,

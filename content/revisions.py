@@ -21,13 +21,21 @@ def next_number(article: Article) -> int:
     return (current or 0) + 1
 
 
-def write_revision(article: Article, actor, note: str) -> ArticleRevision:
-    """Snapshot the article as it is now (call after the change); numbers count up per article."""
+def write_revision(article: Article, actor, note: str, *, proposal=None) -> ArticleRevision:
+    """Snapshot the article as it is now (call after the change); numbers count up per article.
+
+    With ``proposal`` (validated ArticleData) the snapshot holds that data instead, marked as proposed: a change
+    to a published article that waits for review while the article itself stays as it is."""
     db.session.flush()
+    values = {name: (list(getattr(article, name) or []) if name == "tags" else getattr(article, name))
+              for name in SNAPSHOT_FIELDS}
+    if proposal is not None:
+        values.update(title=proposal.title, slug=proposal.slug, summary=proposal.summary,
+                      category_id=proposal.category.id, tags=list(proposal.tags), lang=proposal.lang,
+                      body_md=proposal.body_md)
     revision = ArticleRevision(
         article_id=article.id, number=next_number(article), author_id=getattr(actor, "id", None), note=note[:200],
-        **{name: (list(getattr(article, name) or []) if name == "tags" else getattr(article, name))
-           for name in SNAPSHOT_FIELDS})
+        proposed=proposal is not None, **values)
     db.session.add(revision)
     db.session.flush()
     return revision
@@ -42,6 +50,12 @@ def revisions_of(article: Article) -> list[ArticleRevision]:
 def get_revision(article: Article, number: int) -> ArticleRevision | None:
     return db.session.execute(db.select(ArticleRevision).where(
         ArticleRevision.article_id == article.id, ArticleRevision.number == number)).scalar_one_or_none()
+
+
+def live_revision_number(article: Article) -> int | None:
+    """The newest revision that was the article itself (not a proposal): what customers see now."""
+    return db.session.execute(db.select(func.max(ArticleRevision.number)).where(
+        ArticleRevision.article_id == article.id, ArticleRevision.proposed.is_(False))).scalar()
 
 
 FIELD_LABELS = {

@@ -9,6 +9,7 @@ from datetime import date
 from flask import has_request_context
 from flask_babel import gettext
 from slugify import slugify
+from sqlalchemy.orm.attributes import flag_modified
 
 from content import permissions
 from content.render import render_markdown
@@ -16,7 +17,7 @@ from content.revisions import get_revision, write_revision
 from core.errors import DomainError, NotFound, PermissionDenied
 from core.extensions import db
 from core.models import AuditLog, utcnow
-from kb.models import ARTICLE_STATUSES, LANGUAGES, Article, Category, SlugRedirect
+from kb.models import ARTICLE_STATUSES, LANGUAGES, Article, ArticleRevision, Category, SlugRedirect
 
 
 
@@ -131,7 +132,8 @@ def validate(data: ArticleData, article: Article | None = None) -> ArticleData:
 
 
 def _render(article: Article) -> None:
-    rendered = render_markdown(article.body_md)
+    # Shortcodes stay markers in the stored HTML; kb expands them when serving (content.render.expand_shortcodes).
+    rendered = render_markdown(article.body_md, defer_shortcodes=True)
     article.body_html = rendered.html
     article.toc_html = rendered.toc_html
 
@@ -151,10 +153,19 @@ def change_slug(article: Article, new_slug: str) -> None:
     article.slug = new_slug
 
 
-def differs(article: Article, data: ArticleData) -> bool:
+def _content(data: ArticleData) -> tuple:
+    """What customers see of an article (the review date is internal)."""
+    return (data.title, data.slug, data.summary, data.category.id if data.category else None, list(data.tags),
+            data.lang, normalize_body(data.body_md))
+
+
+def _article_content(article: Article) -> tuple:
     return (article.title, article.slug, article.summary or "", article.category_id, list(article.tags or []),
-            article.lang, normalize_body(article.body_md), article.review_by) != (
-        data.title, data.slug, data.summary, data.category.id, data.tags, data.lang, data.body_md, data.review_by)
+            article.lang, normalize_body(article.body_md))
+
+
+def differs(article: Article, data: ArticleData) -> bool:
+    return (_article_content(article), article.review_by) != (_content(data), data.review_by)
 
 
 def apply(article: Article, data: ArticleData) -> None:
@@ -188,44 +199,102 @@ def create_article(actor, data: ArticleData) -> Article:
     return article
 
 
-def update_article(actor, article: Article, data: ArticleData, note: str = "Bearbeitet") -> bool:
-    """Save an edit; returns False (and writes nothing) when nothing changed."""
+# What a save did: SAVED (the article changed), PROPOSED (a change to a published article waits for review),
+# UNCHANGED (nothing to save, no revision written).
+SAVED, PROPOSED, UNCHANGED = "saved", "proposed", "unchanged"
+
+
+def data_from_revision(revision: ArticleRevision, article: Article) -> ArticleData:
+    return ArticleData(title=revision.title, slug=revision.slug, summary=revision.summary or "",
+                       category=db.session.get(Category, revision.category_id), tags=list(revision.tags or []),
+                       lang=revision.lang, body_md=revision.body_md, review_by=article.review_by)
+
+
+def pending_data(article: Article) -> ArticleData | None:
+    """The content of the change waiting for review (None when there is none)."""
+    if article.pending_revision is None:
+        return None
+    revision = get_revision(article, article.pending_revision)
+    return data_from_revision(revision, article) if revision is not None else None
+
+
+def keep_updated_at(article: Article) -> None:
+    """Changes that customers don't see (a proposal, a review date) must not move the article up in feeds."""
+    article.updated_at = article.updated_at
+    flag_modified(article, "updated_at")
+
+
+def clear_pending(article: Article) -> None:
+    article.pending_revision = None
+    article.pending_by_id = None
+
+
+def propose_change(actor, article: Article, data: ArticleData, note: str) -> str:
+    """Record validated data as a change to the published article that another editor must publish. The
+    review date is internal and applies at once; everything customers see stays as it is."""
+    review_changed = article.review_by != data.review_by
+    article.review_by = data.review_by
+    current = pending_data(article)
+    if _content(data) == (_content(current) if current is not None else _article_content(article)):
+        if not review_changed:
+            return UNCHANGED
+        keep_updated_at(article)
+        return SAVED
+    revision = write_revision(article, actor, note, proposal=data)
+    article.pending_revision = revision.number
+    article.pending_by_id = actor.id
+    keep_updated_at(article)
+    db.session.add(AuditLog(actor_id=actor.id, action="article.propose_change", target_type="article",
+                            target_id=article.id, details={"slug": article.slug, "revision": revision.number}))
+    return PROPOSED
+
+
+def _save(actor, article: Article, data: ArticleData, note: str) -> str:
+    """Shared by edit and restore: a non-admin's change to a published article becomes a proposal; otherwise
+    it is applied at once (an admin's save of a published article also settles a pending proposal)."""
+    if permissions.edit_needs_review(actor, article):
+        return propose_change(actor, article, data, note)
+    had_pending = article.pending_revision is not None
+    if not differs(article, data):
+        if had_pending:  # an admin saved the live version as it is: the proposal is thereby declined
+            clear_pending(article)
+            keep_updated_at(article)
+            return SAVED
+        return UNCHANGED
+    live_before = article.slug if article.status == "published" else None
+    apply(article, data)
+    clear_pending(article)
+    revision = write_revision(article, actor, note)
+    if live_before is not None:
+        # Only admins get here for a published article: their edit goes live at once, traceably.
+        db.session.add(AuditLog(actor_id=actor.id, action="article.edit_published", target_type="article",
+                                target_id=article.id, details={"slug": article.slug, "revision": revision.number}))
+    return SAVED
+
+
+def update_article(actor, article: Article, data: ArticleData, note: str = "Bearbeitet") -> str:
+    """Save an edit; returns SAVED, PROPOSED (published article, non-admin: waits for review) or UNCHANGED."""
     if not permissions.can_edit(actor, article):
         raise PermissionDenied(_("Nur die Redaktion darf Artikel bearbeiten."))
     data = validate(data, article)
-    if not differs(article, data):
-        return False
-    live_before = article.slug if article.status == "published" else None
-    apply(article, data)
-    revision = write_revision(article, actor, note)
-    if live_before is not None:
-        # Published articles are edited in place (they stay live); the audit log makes such edits traceable.
-        db.session.add(AuditLog(actor_id=actor.id, action="article.edit_published", target_type="article",
-                                target_id=article.id, details={"slug": article.slug, "revision": revision.number}))
-    return True
+    return _save(actor, article, data, note)
 
 
-def restore_revision(actor, article: Article, number: int) -> bool:
-    """One-click restore: the old version's content becomes a new revision (the status stays as it is)."""
+def restore_revision(actor, article: Article, number: int) -> str:
+    """One-click restore: the old version's content becomes a new revision (the status stays as it is); for a
+    published article edited by a non-admin that new revision is a proposal waiting for review."""
     if not permissions.can_restore(actor, article):
         raise PermissionDenied(_("Nur die Redaktion darf Versionen wiederherstellen."))
     revision = get_revision(article, number)
     if revision is None:
         raise NotFound(_("Diese Version gibt es nicht."))
-    category = db.session.get(Category, revision.category_id)
-    data = ArticleData(title=revision.title, slug=revision.slug, summary=revision.summary or "", category=category,
-                       tags=list(revision.tags or []), lang=revision.lang, body_md=revision.body_md,
-                       review_by=article.review_by)
+    data = data_from_revision(revision, article)
     try:
         data = validate(data, article)
     except DomainError as error:
         raise DomainError(_("Version %(n)d kann nicht wiederhergestellt werden: %(reason)s", n=number,
                             reason=error.message), code="restore_failed") from error
-    if not differs(article, data):
-        return False
-    apply(article, data)
-    write_revision(article, actor, f"Wiederhergestellt aus Version {number}")
-    return True
+    return _save(actor, article, data, f"Wiederhergestellt aus Version {number}")
 
 
 def get_article(article_id: int) -> Article:
@@ -246,6 +315,7 @@ STATUSES = ARTICLE_STATUSES
 class Dashboard:
     my_drafts: list[Article]
     to_review: list[Article]
+    changes_to_review: list[Article]
     due: list[Article]
     recent: list[Article]
     today: date
@@ -261,8 +331,8 @@ def _filtered(query, status: str | None, category_id: int | None):
 
 def dashboard(user, *, status: str | None = None, category_id: int | None = None, today: date | None = None,
               limit: int = 50) -> Dashboard:
-    """The editor's start page: own drafts, others' submissions this user may approve, articles due for
-    review (review_by today or within 14 days, or overdue) and recently published ones."""
+    """The editor's start page: own drafts, others' submissions and changes to published articles this user may
+    approve, articles due for review (review_by today or within 14 days, or overdue) and recently published ones."""
     from datetime import timedelta
 
     today = today or utcnow().date()
@@ -273,13 +343,14 @@ def dashboard(user, *, status: str | None = None, category_id: int | None = None
     my_drafts = rows(db.select(Article).where(Article.status == "draft", Article.author_id == user.id)
                      .order_by(Article.updated_at.desc()))
     waiting = rows(db.select(Article).where(Article.status == "review").order_by(Article.updated_at))
+    changes = rows(db.select(Article).where(Article.pending_revision.is_not(None)).order_by(Article.title))
     due = rows(db.select(Article).where(Article.review_by.is_not(None), Article.status != "archived",
                                         Article.review_by <= today + timedelta(days=14))
                .order_by(Article.review_by, Article.title))
     recent = rows(db.select(Article).where(Article.status == "published", Article.published_at.is_not(None))
                   .order_by(Article.published_at.desc()).limit(10))
     return Dashboard(my_drafts=my_drafts, to_review=[a for a in waiting if permissions.can_publish(user, a)],
-                     due=due, recent=recent, today=today)
+                     changes_to_review=[a for a in changes if permissions.can_publish_change(user, a)], due=due, recent=recent, today=today)
 
 
 def article_list(*, status: str | None = None, category_id: int | None = None, q: str = ""):

@@ -12,8 +12,8 @@ from wtforms import SelectChoice
 
 from content import permissions, services, workflow
 from content.forms import ArticleForm, EmptyForm, TransitionForm
-from content.render import render_markdown
-from content.revisions import diff_revisions, get_revision, revisions_of
+from content.render import expand_shortcodes, render_markdown
+from content.revisions import diff_revisions, get_revision, live_revision_number, revisions_of
 from core.errors import DomainError
 from core.extensions import db
 from core.permissions import editor_required
@@ -40,6 +40,17 @@ NOTE_LABELS = {
     "Zur Prüfung eingereicht": _l("Zur Prüfung eingereicht"), "Veröffentlicht": _l("Veröffentlicht"),
     "Zurück an Entwurf": _l("Zurück an Entwurf"), "Veröffentlichung zurückgezogen": _l("Veröffentlichung zurückgezogen"),
     "Archiviert": _l("Archiviert"), "Aus dem Archiv geholt": _l("Aus dem Archiv geholt"),
+    "Änderung veröffentlicht": _l("Änderung veröffentlicht"),
+}
+SAVE_DONE = {
+    services.SAVED: _l("Die Änderungen sind gespeichert (neue Version)."),
+    services.PROPOSED: _l("Ihre Änderung wartet auf die Prüfung durch ein anderes Redaktionsmitglied. Bis dahin "
+                          "bleibt die veröffentlichte Fassung online."),
+    services.UNCHANGED: _l("Keine Änderungen – es wurde keine neue Version angelegt."),
+}
+CHANGE_DONE = {
+    "publish": _l("Die Änderung ist veröffentlicht."),
+    "discard": _l("Die Änderung ist verworfen; die veröffentlichte Fassung bleibt."),
 }
 _RESTORED = re.compile(r"^Wiederhergestellt aus Version (\d+)$")
 
@@ -95,12 +106,21 @@ def article_list():
 
 
 def _form(article=None) -> ArticleForm:
+    """The editor form: for a published article with a pending change, that change (editors continue it)."""
     form = ArticleForm(obj=None if request.method == "POST" else article)
     form.category.choices = [SelectChoice(c.id, c.name_de) for c in services.categories()]
     if request.method == "GET" and article is not None:
-        form.category.data = article.category_id
-        form.tags.data = ", ".join(article.tags or [])
-        form.body.data = article.body_md
+        pending = services.pending_data(article)
+        if pending is not None:
+            form.title.data, form.slug.data, form.summary.data = pending.title, pending.slug, pending.summary
+            form.lang.data = pending.lang
+        source = pending or article
+        form.category.data = pending.category.id if pending is not None else article.category_id
+        form.tags.data = ", ".join(source.tags or [])
+        form.body.data = source.body_md
+    elif request.method == "GET":
+        # "Write an article for this gap" from the search analytics page links here with ?title=.
+        form.title.data = " ".join(request.args.get("title", "").split())[:services.TITLE_MAX] or None
     return form
 
 
@@ -125,8 +145,15 @@ def _show_errors(form: ArticleForm, error: DomainError) -> None:
 
 
 def _editor_page(form: ArticleForm, article=None, preview=None, status: int = 200):
-    template = "content/edit.html"
-    return render_template(template, form=form, article=article, preview=preview,
+    pending = None
+    if article is not None and article.pending_revision is not None:
+        pending = {"number": article.pending_revision, "by": article.pending_by,
+                   "live": live_revision_number(article)}
+    if preview is None and article is not None:
+        body = services.pending_data(article).body_md if pending else None
+        preview = render_markdown(body) if body is not None else None
+    return render_template("content/edit.html", form=form, article=article, preview=preview, pending=pending,
+                           body_html=expand_shortcodes(article.body_html) if article is not None else "",
                            transition_form=TransitionForm(), no_categories=not form.category.choices), status
 
 
@@ -140,10 +167,8 @@ def _save(form: ArticleForm, article=None):
         if article is None:
             article = services.create_article(current_user, _data(form))
             message = _("Der Entwurf ist gespeichert.")
-        elif services.update_article(current_user, article, _data(form)):
-            message = _("Die Änderungen sind gespeichert (neue Version).")
         else:
-            message = _("Keine Änderungen – es wurde keine neue Version angelegt.")
+            message = str(SAVE_DONE[services.update_article(current_user, article, _data(form))])
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
@@ -181,20 +206,33 @@ def edit_article(article_id: int):
     return _editor_page(form, article)
 
 
-@bp.route("/artikel/<int:article_id>/schritt/<any(submit,publish,reject,unpublish,archive,reopen):name>",
-          methods=["POST"])
-def transition(article_id: int, name: str):
+def _workflow_step(article_id: int, step, done_message):
+    """Shared by workflow steps and pending changes: CSRF form, the step, one commit, back to the editor."""
     article = services.get_article(article_id)
     form = TransitionForm()
     if not form.validate_on_submit():
         abort(400)
-    workflow.transition(current_user, article, name, form.note.data)
+    step(current_user, article, form.note.data)
     try:
         db.session.commit()
     except IntegrityError:
         _conflict()
-    flash(str(TRANSITION_DONE[name]), "success")
+    flash(str(done_message), "success")
     return redirect(url_for("content.edit_article", article_id=article.id))
+
+
+@bp.route("/artikel/<int:article_id>/schritt/<any(submit,publish,reject,unpublish,archive,reopen):name>",
+          methods=["POST"])
+def transition(article_id: int, name: str):
+    return _workflow_step(article_id, lambda actor, article, note: workflow.transition(actor, article, name, note),
+                          TRANSITION_DONE[name])
+
+
+@bp.route("/artikel/<int:article_id>/aenderung/<any(publish,discard):name>", methods=["POST"])
+def pending_change(article_id: int, name: str):
+    """Publish or discard the change waiting for review on a published article."""
+    step = workflow.publish_change if name == "publish" else workflow.discard_change
+    return _workflow_step(article_id, step, CHANGE_DONE[name])
 
 
 @bp.route("/artikel/<int:article_id>/versionen")
@@ -222,12 +260,14 @@ def restore(article_id: int, number: int):
     article = services.get_article(article_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    restored = services.restore_revision(current_user, article, number)
+    outcome = services.restore_revision(current_user, article, number)
     try:
         db.session.commit()
     except IntegrityError:
         _conflict()
-    if restored:
+    if outcome == services.PROPOSED:
+        flash(str(SAVE_DONE[outcome]), "success")
+    elif outcome == services.SAVED:
         flash(_("Version %(n)d ist wiederhergestellt (als neue Version).", n=number), "success")
     else:
         flash(_("Der Artikel entspricht bereits Version %(n)d.", n=number), "success")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
@@ -58,9 +58,14 @@ class Article(db.Model):
     helpful_no: Mapped[int] = mapped_column(default=0)
     # Set when an editor turned a solved forum question into this article.
     source_question_id: Mapped[int | None]
+    # An editor's change to the published article, waiting for a second editor: the number of the proposed
+    # revision and who last changed it. The fields above stay the live version until the change is published.
+    pending_revision: Mapped[int | None]
+    pending_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     category: Mapped[Category] = relationship(back_populates="articles")
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    pending_by: Mapped[User | None] = relationship(foreign_keys=[pending_by_id])
     revisions: Mapped[list[ArticleRevision]] = relationship(
         back_populates="article", cascade="all, delete-orphan", order_by="ArticleRevision.number")
 
@@ -68,9 +73,14 @@ class Article(db.Model):
     def is_published(self) -> bool:
         return self.status == "published"
 
+    @property
+    def has_pending_change(self) -> bool:
+        return self.pending_revision is not None
+
 
 class ArticleRevision(db.Model):
-    """A full snapshot per save, so any version can be diffed against another and restored."""
+    """A full snapshot per save, so any version can be diffed against another and restored. A proposed revision
+    is a change to a published article that was not live when it was written (it waits for review)."""
 
     __tablename__ = "article_revisions"
     __table_args__ = (UniqueConstraint("article_id", "number"),)
@@ -88,6 +98,7 @@ class ArticleRevision(db.Model):
     status: Mapped[str] = mapped_column(String(16))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     note: Mapped[str] = mapped_column(String(200), default="")
+    proposed: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     article: Mapped[Article] = relationship(back_populates="revisions")

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from content.render import expand_shortcodes
 from core.errors import DomainError, wants_json
 from core.extensions import db, limiter
 from core.permissions import editor_required
@@ -31,13 +32,13 @@ def optional_url(endpoint: str, **values) -> str | None:
     return url_for(endpoint, **values)
 
 
-def video_url(video) -> str | None:
-    return optional_url("videos.detail", id=video.provider_id)
+def video_url(video) -> str:
+    return url_for("videos.detail", id=video.provider_id)
 
 
 def video_thumbnail_url(video) -> str | None:
     """Only self-hosted thumbnails: a provider's image URL would be a third-party request."""
-    return optional_url("videos.thumbnail", id=video.provider_id) if video.thumbnail_path else None
+    return url_for("videos.thumbnail", id=video.provider_id) if video.thumbnail_path else None
 
 
 def format_duration(seconds: int | None) -> str:
@@ -120,7 +121,8 @@ def article(slug: str):
 
 def _render_article(article, key, notice: str = "", comment_form=None, status: int = 200):
     return render_template(
-        "kb/article.html", article=article, related=services.related_articles(article),
+        "kb/article.html", article=article, body_html=expand_shortcodes(article.body_html),
+        related=services.related_articles(article),
         feedback=services.visitor_feedback(article, key), notice=notice,
         feedback_form=FeedbackForm(), comment_form=comment_form or FeedbackCommentForm(),
         community_url=optional_url("community.index"), ask_url=optional_url("community.ask")), status

@@ -112,11 +112,11 @@ def iso_duration(seconds) -> str:
 # --- URLs and files ---------------------------------------------------------------------------------------------
 
 def local_url(endpoint: str, **values) -> str:
-    """url_for in a request; outside one (shortcodes rendered by the CLI) a plain path without SERVER_NAME."""
+    """url_for in a request; outside one (the CLI) a plain path without SERVER_NAME, with the same URL defaults
+    (hashed static file names)."""
     if has_request_context():
         return url_for(endpoint, **values)
-    if endpoint == "static":
-        return "/static/" + values["filename"]
+    current_app.inject_url_defaults(endpoint, values)
     return current_app.url_map.bind("localhost").build(endpoint, values)
 
 

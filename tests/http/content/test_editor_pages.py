@@ -41,11 +41,12 @@ def routes(article_id: int):
         ("GET", f"/redaktion/artikel/{article_id}/versionen", None),
         ("GET", f"/redaktion/artikel/{article_id}/versionen/vergleich?von=1&bis=1", None),
         ("POST", f"/redaktion/artikel/{article_id}/versionen/1/wiederherstellen", {}),
+        *[("POST", f"/redaktion/artikel/{article_id}/aenderung/{name}", {}) for name in ("publish", "discard")],
         ("POST", "/redaktion/vorschau", {"json": {"body": "x"}}),
     ]
 
 
-ROUTE_COUNT = 16
+ROUTE_COUNT = 18
 
 
 def test_route_list_covers_every_editor_rule(app):
@@ -55,7 +56,7 @@ def test_route_list_covers_every_editor_rule(app):
     covered = {(method, re.sub(r"\?.*$", "", path)) for method, path, _ in routes(1)}
     normalised = {(m, re.sub(r"<(?:int:)?(\w+)>", lambda g: {"article_id": "1", "number": "1"}.get(g[1], "X"),
                              re.sub(r"<any\([^)]*\):name>", "NAME", r))) for m, r in rules}
-    covered = {(m, re.sub(r"/schritt/\w+$", "/schritt/NAME", p)) for m, p in covered}
+    covered = {(m, re.sub(r"/(schritt|aenderung)/\w+$", r"/\1/NAME", p)) for m, p in covered}
     assert normalised == covered
 
 
@@ -149,7 +150,7 @@ def test_server_side_preview_button_does_not_save(app, client, editor):
         category, body="## Vorschau-Titel\n\n<script>alert(1)</script>", action="preview"))
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert '<h2 id="vorschau-titel">Vorschau-Titel</h2>' in page and "<script>alert(1)" not in page
+    assert '<h2 id="h-vorschau-titel">Vorschau-Titel</h2>' in page and "<script>alert(1)" not in page
     assert db.session.scalar(db.select(db.func.count()).select_from(Article)) == 0
 
 
@@ -289,3 +290,64 @@ def test_simultaneous_save_is_409_not_500(app, client, editor, monkeypatch):
     response = client.post(f"/redaktion/artikel/{article.id}", data=form_data(article.category, title="Neu"))
     assert response.status_code == 409
     assert db.session.get(Article, article.id).title == "Router neu starten"
+
+
+def test_an_edit_of_a_published_article_waits_for_review_and_the_live_page_stays(app, client, auth):
+    author, reviewer = make_editor("autorin"), make_editor("pruefer")
+    article = make_published(author, title="Router neu starten", body_md="Alter Text")
+    db.session.commit()
+    auth.login(author)
+    response = client.post(f"/redaktion/artikel/{article.id}", data=form_data(
+        article.category, slug=article.slug, body="Neuer Text"), follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "wartet auf die Prüfung durch ein anderes Redaktionsmitglied" in page
+    assert "Änderung wartet auf Prüfung" in page and "Neuer Text" in page  # the form continues the change
+    assert "/aenderung/publish" not in page and "/aenderung/discard" in page
+    assert client.post(f"/redaktion/artikel/{article.id}/aenderung/publish").status_code == 403
+    assert "Alter Text" in client.get(f"/artikel/{article.slug}").get_data(as_text=True)
+    assert "Neuer Text" not in client.get(f"/api/v1/articles/{article.slug}").get_data(as_text=True)
+    auth.logout()
+    auth.login(reviewer)
+    board = client.get("/redaktion").get_data(as_text=True)
+    assert "Änderungen an veröffentlichten Artikeln" in board and article.title in board.split('id="sec-changes"')[1]
+    page = client.get(f"/redaktion/artikel/{article.id}").get_data(as_text=True)
+    assert "/aenderung/publish" in page and "von=3&amp;bis=4" in page
+    diff = client.get(f"/redaktion/artikel/{article.id}/versionen/vergleich?von=3&bis=4").get_data(as_text=True)
+    assert "Alter Text" in diff and "Neuer Text" in diff
+    assert "wartet auf Prüfung" in client.get(f"/redaktion/artikel/{article.id}/versionen").get_data(as_text=True)
+    assert client.post(f"/redaktion/artikel/{article.id}/aenderung/publish").status_code == 302
+    assert "Neuer Text" in client.get(f"/artikel/{article.slug}").get_data(as_text=True)
+    assert client.post(f"/redaktion/artikel/{article.id}/aenderung/publish").status_code == 409
+
+
+def test_restore_on_a_published_article_by_an_editor_is_a_proposal(app, client, editor):
+    article = make_published(body_md="Erste Fassung")
+    admin = make_user(role="admin")
+    from content import services
+    from tests.factories_content import article_data
+    services.update_article(admin, article, article_data(article.category, slug=article.slug, body_md="Zweite"))
+    db.session.commit()
+    response = client.post(f"/redaktion/artikel/{article.id}/versionen/1/wiederherstellen", follow_redirects=True)
+    assert "wartet auf die Prüfung" in response.get_data(as_text=True)
+    assert "Zweite" in client.get(f"/artikel/{article.slug}").get_data(as_text=True)
+    assert client.post(f"/redaktion/artikel/{article.id}/aenderung/discard").status_code == 302
+    assert db.session.get(Article, article.id).pending_revision is None
+
+
+def test_an_admin_edit_of_a_published_article_goes_live_at_once(app, client, auth):
+    admin = make_user(role="admin")
+    article = make_published(body_md="Alter Text")
+    db.session.commit()
+    auth.login(admin)
+    response = client.post(f"/redaktion/artikel/{article.id}", data=form_data(
+        article.category, slug=article.slug, body="Sofort online"), follow_redirects=True)
+    assert "Die Änderungen sind gespeichert" in response.get_data(as_text=True)
+    assert "Sofort online" in client.get(f"/artikel/{article.slug}").get_data(as_text=True)
+
+
+def test_new_article_form_takes_the_title_from_the_query(app, client, editor):
+    page = client.get("/redaktion/artikel/neu?title=Router%20%3Cb%3Eblinkt%3C/b%3E%20rot").get_data(as_text=True)
+    assert 'value="Router &lt;b&gt;blinkt&lt;/b&gt; rot"' in page
+    long_title = client.get("/redaktion/artikel/neu?title=" + "x" * 500).get_data(as_text=True)
+    import re
+    assert re.search(r'name="title"[^>]*value="(x*)"', long_title).group(1) == "x" * 200

@@ -128,10 +128,11 @@ def test_every_save_is_a_revision_and_no_change_writes_none(app):
     article = make_draft(editor)
     data = article_data(article.category, title="Router richtig neu starten", slug=article.slug,
                         body_md="Neuer Text")
-    assert services.update_article(editor, article, data) is True
+    assert services.update_article(editor, article, data) == services.SAVED
     assert article.body_html == "<p>Neuer Text</p>"
     assert services.update_article(editor, article, article_data(
-        article.category, title="Router richtig neu starten", slug=article.slug, body_md="Neuer Text\r\n")) is False
+        article.category, title="Router richtig neu starten", slug=article.slug,
+        body_md="Neuer Text\r\n")) == services.UNCHANGED
     assert [r.note for r in article.revisions] == ["Erstellt", "Bearbeitet"]
 
 
@@ -180,10 +181,10 @@ def test_restore_creates_new_revision_from_old(app):
     article = make_draft(editor, title="Erste Fassung", slug="erste", body_md="Alt")
     services.update_article(editor, article, article_data(
         article.category, title="Zweite Fassung", slug="zweite", body_md="Neu"))
-    assert services.restore_revision(editor, article, 1) is True
+    assert services.restore_revision(editor, article, 1) == services.SAVED
     assert (article.title, article.slug, article.body_md) == ("Erste Fassung", "erste", "Alt")
     assert article.revisions[-1].note == "Wiederhergestellt aus Version 1" and article.revisions[-1].number == 3
-    assert services.restore_revision(editor, article, 3) is False
+    assert services.restore_revision(editor, article, 3) == services.UNCHANGED
     with pytest.raises(NotFound):
         services.restore_revision(editor, article, 99)
 
@@ -204,10 +205,138 @@ def test_published_fixture(app):
     assert make_category() is not None
 
 
-def test_editing_a_published_article_keeps_it_live_and_is_audited(app):
+def _live(article):
+    return (article.title, article.slug, article.body_md, article.body_html)
+
+
+def test_an_editors_change_to_a_published_article_waits_for_a_second_editor(app):
+    author, changer, reviewer = make_editor(), make_editor(), make_editor()
+    article = make_published(author)
+    live, updated_at = _live(article), article.updated_at
+    outcome = services.update_article(changer, article, article_data(
+        article.category, title="Router neu starten (neu)", slug="router-neu", body_md="Neuer Text"))
+    assert outcome == services.PROPOSED
+    assert _live(article) == live and article.status == "published" and article.updated_at == updated_at
+    assert (article.pending_revision, article.pending_by_id) == (4, changer.id)
+    proposal = article.revisions[-1]
+    assert (proposal.proposed, proposal.title, proposal.body_md) == (True, "Router neu starten (neu)", "Neuer Text")
+    assert db.session.execute(db.select(SlugRedirect)).first() is None  # nothing moved yet
+    with pytest.raises(PermissionDenied):
+        workflow.publish_change(changer, article)  # four eyes
+    assert not permissions.can_publish_change(changer, article) and permissions.can_publish_change(reviewer, article)
+    workflow.publish_change(reviewer, article)
+    assert (article.title, article.slug, article.body_html) == ("Router neu starten (neu)", "router-neu",
+                                                                "<p>Neuer Text</p>")
+    db.session.expire(article, ["revisions"])
+    assert article.pending_revision is None and article.revisions[-1].note == "Änderung veröffentlicht"
+    assert [r.old_slug for r in db.session.execute(db.select(SlugRedirect)).scalars()] == [live[1]]
+    actions = [a.action for a in db.session.execute(db.select(AuditLog).order_by(AuditLog.id)).scalars()]
+    assert actions[-2:] == ["article.propose_change", "article.publish_change"]
+
+
+def test_restoring_an_old_version_of_a_published_article_is_a_proposal_too(app):
+    editor, reviewer = make_editor(), make_editor()
+    article = make_published(editor, body_md="Erste Fassung")
+    admin = make_user(role="admin")
+    services.update_article(admin, article, article_data(article.category, slug=article.slug, body_md="Zweite"))
+    assert services.restore_revision(editor, article, 1) == services.PROPOSED
+    assert article.body_md == "Zweite" and article.pending_by_id == editor.id
+    assert services.restore_revision(editor, article, 1) == services.UNCHANGED  # the same proposal again
+    workflow.publish_change(reviewer, article)
+    assert article.body_md == "Erste Fassung"
+
+
+def test_further_edits_continue_the_pending_change_and_the_last_editor_cannot_publish_it(app):
+    first, second = make_editor(), make_editor()
+    article = make_published()
+    services.update_article(first, article, article_data(article.category, slug=article.slug, body_md="A"))
+    assert services.pending_data(article).body_md == "A"
+    assert services.update_article(first, article, article_data(
+        article.category, slug=article.slug, body_md="A")) == services.UNCHANGED
+    assert services.update_article(second, article, article_data(
+        article.category, slug=article.slug, body_md="A und B")) == services.PROPOSED
+    assert services.pending_data(article).body_md == "A und B" and article.pending_by_id == second.id
+    with pytest.raises(PermissionDenied):
+        workflow.publish_change(second, article)
+    workflow.publish_change(first, article)
+    assert article.body_md == "A und B"
+
+
+def test_a_review_date_alone_applies_at_once_without_a_proposal(app):
+    import datetime as dt
     editor = make_editor()
     article = make_published()
-    services.update_article(editor, article, article_data(article.category, slug=article.slug, body_md="Neu"))
-    assert article.status == "published" and article.body_html == "<p>Neu</p>"
+    outcome = services.update_article(editor, article, article_data(
+        article.category, slug=article.slug, body_md=article.body_md, review_by=dt.date(2031, 1, 1)))
+    assert outcome == services.SAVED and article.review_by == dt.date(2031, 1, 1)
+    assert article.pending_revision is None
+
+
+def test_discarding_keeps_the_live_version(app):
+    editor = make_editor()
+    article = make_published()
+    live = _live(article)
+    services.update_article(editor, article, article_data(article.category, slug=article.slug, body_md="Weg"))
+    workflow.discard_change(editor, article)  # the author may withdraw it
+    assert _live(article) == live and article.pending_revision is None
+    assert article.revisions[-1].proposed  # the proposal stays in the history
+    with pytest.raises(DomainError) as caught:
+        workflow.publish_change(make_editor(), article)
+    assert caught.value.status == 409
+    with pytest.raises(DomainError):
+        workflow.discard_change(editor, article)
+
+
+@pytest.mark.parametrize("role", ["customer", "superuser"])
+def test_customers_may_neither_publish_nor_discard_changes(app, role):
+    article = make_published()
+    services.update_article(make_editor(), article, article_data(article.category, slug=article.slug, body_md="x"))
+    for action in (workflow.publish_change, workflow.discard_change):
+        with pytest.raises(PermissionDenied):
+            action(make_user(role=role), article)
+
+
+def test_admins_edit_published_articles_directly_and_it_is_audited(app):
+    admin = make_user(role="admin")
+    article = make_published()
+    outcome = services.update_article(admin, article, article_data(article.category, slug=article.slug,
+                                                                   body_md="Neu"))
+    assert outcome == services.SAVED
+    assert article.status == "published" and article.body_html == "<p>Neu</p>" and article.pending_revision is None
     entry = db.session.execute(db.select(AuditLog).where(AuditLog.action == "article.edit_published")).scalar_one()
-    assert (entry.actor_id, entry.target_id, entry.details["revision"]) == (editor.id, article.id, 4)
+    assert (entry.actor_id, entry.target_id, entry.details["revision"]) == (admin.id, article.id, 4)
+    assert services.restore_revision(admin, article, 1) == services.SAVED
+    assert article.body_md != "Neu"
+
+
+def test_an_admins_save_settles_a_pending_change(app):
+    editor, admin = make_editor(), make_user(role="admin")
+    article = make_published()
+    services.update_article(editor, article, article_data(article.category, slug=article.slug, body_md="Vorschlag"))
+    workflow.publish_change(admin, article)  # admins may publish any change, also directly
+    assert article.body_md == "Vorschlag" and article.pending_revision is None
+    services.update_article(editor, article, article_data(article.category, slug=article.slug, body_md="Noch einer"))
+    services.update_article(admin, article, article_data(article.category, slug=article.slug,
+                                                         body_md="Noch einer, korrigiert"))
+    assert article.body_md == "Noch einer, korrigiert" and article.pending_revision is None
+
+
+def test_unpublishing_takes_the_pending_change_as_working_copy(app):
+    editor = make_editor()
+    article = make_published()
+    services.update_article(editor, article, article_data(article.category, slug=article.slug, body_md="Entwurf"))
+    workflow.unpublish(editor, article)
+    assert article.status == "draft" and article.body_md == "Entwurf" and article.pending_revision is None
+    assert services.update_article(editor, article, article_data(
+        article.category, slug=article.slug, body_md="Direkt")) == services.SAVED  # drafts change in place
+    assert article.body_md == "Direkt"
+
+
+def test_a_change_whose_slug_was_taken_meanwhile_cannot_be_published(app):
+    editor, reviewer = make_editor(), make_editor()
+    article = make_published()
+    services.update_article(editor, article, article_data(article.category, slug="begehrt", body_md="x"))
+    make_draft(slug="begehrt")
+    with pytest.raises(DomainError) as caught:
+        workflow.publish_change(reviewer, article)
+    assert caught.value.code == "invalid_change" and article.pending_revision is not None
