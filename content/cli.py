@@ -17,11 +17,17 @@ content_cli = AppGroup("content", help="Inhalte importieren und exportieren.")
 @demo_cli.command("load")
 @click.option("--if-empty", is_flag=True, help="Nur laden, wenn die Datenbank noch leer ist.")
 def load(if_empty: bool):
+    """Demo-Kategorien, -Benutzer und -Inhalte laden und die Demo-Zugänge ausgeben (nur lokal)."""
     if if_empty and not demo.database_is_empty():
         click.echo("Datenbank enthält bereits Inhalte; Demo-Daten werden nicht geladen.")
-        return
-    for line in demo.load_demo(click.echo):
-        click.echo(line)
+    else:
+        for line in demo.load_demo(click.echo):
+            click.echo(line)
+    lines = demo.credentials_lines()
+    if lines:
+        click.echo("")
+        for line in lines:
+            click.echo(line)
 
 
 def init_app(app: Flask) -> None:
@@ -41,7 +47,8 @@ def import_command(directory: Path):
     if not directory.is_dir():
         raise click.ClickException(f"Ordner nicht gefunden: {directory}")
     report = import_folder(directory, click.echo)
-    click.echo(f"Fertig: {report.summary()}")
+    click.echo(f"Fertig: {report.summary()}" + (f"; {report.categories_summary()}" if any(
+        report.categories.values()) else ""))
     if report.failed:
         raise click.ClickException(
             f"{len(report.failed)} Datei(en) nicht importiert: {', '.join(name for name, _ in report.failed)}")

@@ -27,7 +27,7 @@ CATEGORIES = [
      "Report a move, connection at your new home, cancellation."),
 ]
 
-# Local-only demo accounts, printed by `make run` and documented in the README. Never deploy demo data.
+# Local-only demo accounts, printed by `flask demo load` and documented in the README. Never deploy demo data.
 DEMO_USERS = [
     ("admin", "admin@demo.invalid", "admin", "demo-admin-1234"),
     ("redaktion", "redaktion@demo.invalid", "editor", "demo-editor-1234"),
@@ -84,6 +84,25 @@ def load_demo(echo: Callable[[str], None] = print) -> list[str]:
         summaries.append(step.run(echo))
         db.session.commit()
     return summaries
+
+
+def demo_credentials() -> list[tuple[str, str, str]]:
+    """(username, password, role) of the demo accounts that exist and still have their demo password."""
+    found = []
+    for username, _email, role, password in DEMO_USERS:
+        user = db.session.execute(db.select(User).where(User.username == username)).scalar_one_or_none()
+        if user is not None and user.check_password(password):
+            found.append((username, password, user.role))
+    return found
+
+
+def credentials_lines() -> list[str]:
+    accounts = demo_credentials()
+    if not accounts:
+        return []
+    width = max(len(f"{name} / {password}") for name, password, _role in accounts)
+    return ["Demo-Zugänge (nur lokal, niemals produktiv einsetzen):"] + [
+        f"  {f'{name} / {password}':<{width}}  ({role})" for name, password, role in accounts]
 
 
 def database_is_empty() -> bool:

@@ -14,10 +14,15 @@ Keys: title (required), category (required; created from the slug when missing),
 name), tags, lang (default de), status (default **draft**, so nothing goes live by accident), optional summary
 and review_by (YYYY-MM-DD). Import upserts by slug; each file is its own transaction, so a bad file is
 reported by name and leaves nothing half-written; an unchanged file writes nothing (idempotent).
+
+Categories travel beside the articles in ``categories.yaml`` (a list of slug, name_de, name_en, icon, position,
+description_de, description_en). Export writes it; import reads it first when present (upsert by slug), so
+names and icons survive export → import. The article files keep exactly the format above.
 """
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +38,9 @@ from kb.models import ARTICLE_STATUSES, Article, Category
 
 DEFAULT_STATUS = "draft"
 KEYS = ("title", "slug", "category", "tags", "lang", "status", "summary", "review_by")
+CATEGORIES_FILE = "categories.yaml"
+CATEGORY_FIELDS = ("slug", "name_de", "name_en", "icon", "position", "description_de", "description_en")
+ICON = re.compile(r"^[a-z0-9-]{1,40}$")
 
 
 class FileError(Exception):
@@ -51,10 +59,16 @@ class ImportReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (file name, reason)
+    categories: dict[str, int] = field(default_factory=lambda: {"created": 0, "updated": 0, "unchanged": 0})
 
     def summary(self) -> str:
         return (f"{len(self.created)} neu, {len(self.updated)} aktualisiert, {len(self.unchanged)} unverändert, "
                 f"{len(self.failed)} fehlgeschlagen")
+
+    def categories_summary(self) -> str:
+        counts = self.categories
+        return (f"Kategorien: {counts['created']} neu, {counts['updated']} aktualisiert, "
+                f"{counts['unchanged']} unverändert")
 
 
 def parse_text(text: str) -> ParsedFile:
@@ -153,9 +167,83 @@ def import_file(path: Path, parsed: ParsedFile) -> str:
     return outcome
 
 
+def category_values(entry) -> dict:
+    """One entry of categories.yaml → validated Category fields; raises FileError."""
+    if not isinstance(entry, dict):
+        raise FileError("Eintrag ist keine Zuordnung")
+    values = {key: entry.get(key) for key in CATEGORY_FIELDS if entry.get(key) is not None}
+    slug = str(values.get("slug") or "").strip()
+    if not slug or len(slug) > 80 or not SLUG.match(slug):
+        raise FileError(f"ungültige Kategorie «{slug}»")
+    for key in ("name_de", "name_en", "icon", "description_de", "description_en"):
+        if key in values and isinstance(values[key], (dict, list)):
+            raise FileError(f"{slug}: «{key}» muss ein Text sein")
+        if key in values:
+            values[key] = str(values[key]).strip()
+    if not values.get("name_de"):
+        raise FileError(f"{slug}: «name_de» fehlt")
+    if len(values["name_de"]) > 120 or len(values.get("name_en", "")) > 120:
+        raise FileError(f"{slug}: Name zu lang (höchstens 120 Zeichen)")
+    if "icon" in values and not ICON.match(values["icon"]):
+        raise FileError(f"{slug}: ungültiges Symbol «{values['icon']}»")
+    if "position" in values and (isinstance(values["position"], bool) or not isinstance(values["position"], int)):
+        raise FileError(f"{slug}: «position» muss eine ganze Zahl sein")
+    values["slug"] = slug
+    values.setdefault("name_en", values["name_de"])
+    return values
+
+
+def _upsert_category(values: dict) -> str:
+    category = db.session.execute(db.select(Category).where(Category.slug == values["slug"])).scalar_one_or_none()
+    if category is None:
+        db.session.add(Category(**values))
+        db.session.flush()
+        return "created"
+    if all(getattr(category, key) == value for key, value in values.items()):
+        return "unchanged"
+    for key, value in values.items():
+        setattr(category, key, value)
+    db.session.flush()
+    return "updated"
+
+
+def import_categories(path: Path, report: ImportReport, echo: Callable[[str], None]) -> None:
+    """Upsert the categories of categories.yaml (one transaction; a bad entry is reported, the rest imports)."""
+    try:
+        entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError, OSError):
+        report.failed.append((path.name, "ungültiges YAML"))
+        echo(f"{path.name}: FEHLER – ungültiges YAML")
+        return
+    if not isinstance(entries, list):
+        report.failed.append((path.name, "erwartet wird eine Liste von Kategorien"))
+        echo(f"{path.name}: FEHLER – erwartet wird eine Liste von Kategorien")
+        return
+    try:
+        for entry in entries:
+            try:
+                values = category_values(entry)
+            except FileError as error:
+                report.failed.append((path.name, str(error)))
+                echo(f"{path.name}: FEHLER – {error}")
+                continue
+            report.categories[_upsert_category(values)] += 1
+        db.session.commit()
+    except Exception as error:  # a database error: no category half-written, the articles still import
+        db.session.rollback()
+        report.categories = {"created": 0, "updated": 0, "unchanged": 0}
+        report.failed.append((path.name, f"{type(error).__name__}"))
+        echo(f"{path.name}: FEHLER – {type(error).__name__}")
+        return
+    echo(f"{path.name}: {report.categories_summary()}")
+
+
 def import_folder(directory: Path, echo: Callable[[str], None] = print) -> ImportReport:
-    """Import every *.md file (sorted by name); each file commits on its own or rolls back on its own."""
+    """Import categories.yaml (when present), then every *.md file (sorted by name); each file commits on its own
+    or rolls back on its own."""
     report = ImportReport()
+    if (Path(directory) / CATEGORIES_FILE).is_file():
+        import_categories(Path(directory) / CATEGORIES_FILE, report, echo)
     files = sorted(p for p in Path(directory).glob("*.md") if p.is_file())
     total = len(files)
     for index, path in enumerate(files, 1):
@@ -196,9 +284,18 @@ def article_to_text(article: Article) -> str:
     return f"---\n{front}---\n{normalize_body(article.body_md)}\n"
 
 
+def categories_to_text() -> str:
+    categories = db.session.execute(db.select(Category).order_by(Category.position, Category.slug)).scalars()
+    entries = [{key: getattr(category, key) for key in CATEGORY_FIELDS} for category in categories]
+    return yaml.safe_dump(entries, allow_unicode=True, sort_keys=False, width=1000)
+
+
 def export_folder(directory: Path, echo: Callable[[str], None] = print) -> int:
+    """Write categories.yaml and one Markdown file per article; returns the number of articles."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
+    (directory / CATEGORIES_FILE).write_text(categories_to_text(), encoding="utf-8")
+    echo(f"{CATEGORIES_FILE}")
     articles = list(db.session.execute(db.select(Article).order_by(Article.slug)).scalars())
     for index, article in enumerate(articles, 1):
         target = directory / f"{article.slug}.md"

@@ -88,26 +88,64 @@ def test_status_defaults_to_draft_and_slug_to_file_name(app, tmp_path):
 
 
 def test_export_then_import_into_empty_database_reproduces_every_article(app, tmp_path):
+    from content.demo import load_categories
+    load_categories()
     source = Path(markdown_folder.DEMO_ARTICLES)
     markdown_folder.import_folder(source, echo=lambda line: None)
-    make_category("leer")
+    make_category("leer", icon="star", position=3, description_de="Noch leer", description_en="Empty yet")
     first = articles()
     first[0].summary = "Kurz: «Zitat» & mehr: ja"
     first[0].review_by = __import__("datetime").date(2027, 1, 31)
     db.session.commit()
 
     def snapshot():
+        categories = db.session.execute(db.select(Category).order_by(Category.slug)).scalars()
         return [(a.title, a.slug, a.category.slug, a.tags, a.lang, a.status, a.body_md, a.summary, a.review_by)
-                for a in articles()]
+                for a in articles()] + [tuple(getattr(c, key) for key in markdown_folder.CATEGORY_FIELDS)
+                                        for c in categories]
     before = snapshot()
     out = tmp_path / "export"
-    assert markdown_folder.export_folder(out, echo=lambda line: None) == len(before) == 45
+    assert markdown_folder.export_folder(out, echo=lambda line: None) == len(articles()) == 45
+    assert sorted(p.name for p in out.iterdir() if not p.name.endswith(".md")) == ["categories.yaml"]
     for table in (ArticleRevision, Article, Category):
         db.session.execute(db.delete(table))
     db.session.commit()
     report = markdown_folder.import_folder(out, echo=lambda line: None)
-    assert len(report.created) == 45 and not report.failed
+    assert len(report.created) == 45 and not report.failed and report.categories["created"] == 8
     assert snapshot() == before
+    wlan = db.session.execute(db.select(Category).where(Category.slug == "wlan")).scalar_one()
+    assert (wlan.name_de, wlan.name_en, wlan.icon) == ("WLAN", "Wi-Fi", "wifi")
+    again = markdown_folder.import_folder(out, echo=lambda line: None)
+    assert again.categories == {"created": 0, "updated": 0, "unchanged": 8} and len(again.unchanged) == 45
+
+
+def test_categories_file_updates_names_and_reports_bad_entries(app, tmp_path):
+    make_category("wlan", name_de="Wlan", icon="help")
+    db.session.commit()
+    write(tmp_path, "categories.yaml", "- slug: wlan\n  name_de: WLAN\n  name_en: Wi-Fi\n  icon: wifi\n"
+                                       "- slug: Kaputt Slug\n  name_de: X\n"
+                                       "- slug: tv\n  name_de: TV\n  icon: '<svg>'\n"
+                                       "- slug: umzug\n  name_de: Umzug\n  position: 7\n")
+    write(tmp_path, "a.md", GOOD)
+    lines: list[str] = []
+    report = markdown_folder.import_folder(tmp_path, echo=lines.append)
+    assert report.categories == {"created": 1, "updated": 1, "unchanged": 0}
+    assert [reason for name, reason in report.failed if name == "categories.yaml"] == [
+        "ungültige Kategorie «Kaputt Slug»", "tv: ungültiges Symbol «<svg>»"]
+    assert report.created == ["a.md"]
+    wlan = db.session.execute(db.select(Category).where(Category.slug == "wlan")).scalar_one()
+    assert (wlan.name_de, wlan.name_en, wlan.icon) == ("WLAN", "Wi-Fi", "wifi")
+    assert articles()[0].category.name_de == "WLAN"
+    umzug = db.session.execute(db.select(Category).where(Category.slug == "umzug")).scalar_one()
+    assert (umzug.name_en, umzug.position) == ("Umzug", 7)
+
+
+@pytest.mark.parametrize("text", ["- slug: [kaputt\n", "slug: wlan\n"])
+def test_broken_categories_file_is_reported_and_articles_still_import(app, tmp_path, text):
+    write(tmp_path, "categories.yaml", text)
+    write(tmp_path, "a.md", GOOD)
+    report = markdown_folder.import_folder(tmp_path, echo=lambda line: None)
+    assert [name for name, _ in report.failed] == ["categories.yaml"] and report.created == ["a.md"]
 
 
 def test_cli_import_progress_counts_and_failures(app, runner, tmp_path):
