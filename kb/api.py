@@ -12,6 +12,7 @@ from flask import jsonify, redirect, request, url_for
 from flask_babel import gettext as _
 
 from api import bp, openapi
+from content.render import expand_shortcodes
 from core.errors import DomainError, NotFound
 from kb import services
 from kb.models import Article
@@ -19,6 +20,9 @@ from kb.models import Article
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
 MAX_PAGE = 1_000_000
+# Any text except NUL, which every request refuses with 400 (PostgreSQL can't store it); declared so that the
+# document and the server agree on what a valid string parameter is.
+TEXT_PARAM = {"type": "string", "pattern": "^[^\\u0000]*$"}
 
 
 def article_json(article: Article) -> dict:
@@ -29,7 +33,7 @@ def article_json(article: Article) -> dict:
         "category": article.category.slug if article.category else None,
         "tags": list(article.tags or []),
         "lang": article.lang,
-        "html": article.body_html,
+        "html": expand_shortcodes(article.body_html),
         "url": url_for("kb.article", slug=article.slug, _external=True),
         "updated_at": article.updated_at.replace(microsecond=0).isoformat() + "Z",
         "helpful_yes": article.helpful_yes,
@@ -114,7 +118,7 @@ openapi.add_path("/api/v1/articles", "get", {
          "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}},
         {"name": "per_page", "in": "query",
          "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": DEFAULT_PER_PAGE}},
-        {"name": "category", "in": "query", "description": "category slug", "schema": {"type": "string"}},
+        {"name": "category", "in": "query", "description": "category slug", "schema": TEXT_PARAM},
         {"name": "lang", "in": "query", "schema": {"type": "string", "enum": ["de", "en"]}},
     ],
     "responses": {"200": openapi.json_response("One page of published articles", openapi.ref("ArticlePage"))},
@@ -123,9 +127,10 @@ openapi.add_path("/api/v1/articles/{slug}", "get", {
     "summary": "One published article",
     "operationId": "getArticle",
     "tags": ["articles"],
-    "parameters": [{"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}],
+    "parameters": [{"name": "slug", "in": "path", "required": True, "schema": TEXT_PARAM}],
     "responses": {
         "200": openapi.json_response("The article", openapi.ref("Article")),
+        "404": openapi.error_response("No published article with this slug"),
         "301": {"description": "The slug changed; Location is the article's current API URL",
                 "headers": {"Location": {"schema": {"type": "string"}}}},
     },

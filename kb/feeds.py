@@ -77,19 +77,11 @@ def video_entries(limit: int) -> list[FeedEntry]:
 
     query = (db.select(Video).where(Video.status == "published")
              .order_by(Video.updated_at.desc(), Video.id.desc()).limit(limit))
-    entries = []
-    for video in db.session.execute(query).scalars():
-        if "videos.detail" in current_app.view_functions:
-            url = url_for("videos.detail", id=video.provider_id, _external=True)
-        elif video.category is not None:
-            url = url_for("kb.category", slug=video.category.slug, _external=True)
-        else:
-            url = url_for("kb.home", _external=True)
-        entries.append(FeedEntry(kind="video", key=str(video.id), title=video.title, url=url,
-                                 updated=video.updated_at, published=video.created_at,
-                                 summary=_excerpt(video.description), lang=video.lang,
-                                 category=video.category.name_de if video.category else None))
-    return entries
+    return [FeedEntry(kind="video", key=str(video.id), title=video.title,
+                      url=url_for("videos.detail", id=video.provider_id, _external=True),
+                      updated=video.updated_at, published=video.created_at, summary=_excerpt(video.description),
+                      lang=video.lang, category=video.category.name_de if video.category else None)
+            for video in db.session.execute(query).scalars()]
 
 
 register_feed_source(article_entries, "kb.articles")

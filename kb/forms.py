@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms import RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from kb.services import COMMENT_MAX
@@ -12,7 +12,7 @@ from kb.services import COMMENT_MAX
 class FeedbackForm(FlaskForm):
     """"War dieser Artikel hilfreich?": the two submit buttons carry name="helpful" and value yes/no."""
 
-    helpful = RadioField(_l("War dieser Artikel hilfreich?"), choices=[("yes", _l("Ja")), ("no", _l("Nein"))],
+    helpful = RadioField(_l("War dieser Artikel hilfreich?"), choices=[SelectChoice("yes", _l("Ja")), SelectChoice("no", _l("Nein"))],
                          validators=[InputRequired()])
 
 
@@ -22,7 +22,8 @@ class FeedbackCommentForm(FlaskForm):
 
 
 def banner_levels():
-    return [("outage", _l("Störung")), ("maintenance", _l("Wartung")), ("info", _l("Information"))]
+    return [SelectChoice("outage", _l("Störung")), SelectChoice("maintenance", _l("Wartung")),
+            SelectChoice("info", _l("Information"))]
 
 
 class BannerForm(FlaskForm):

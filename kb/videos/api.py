@@ -8,13 +8,18 @@ from api import bp, openapi
 from core.errors import NotFound
 from core.extensions import db
 from kb import services as kb_services
+from kb.api import TEXT_PARAM
 from kb.videos import services
 from kb.videos.models import Video
 
 openapi.add_schema("Chapter", {"type": "object", "properties": {
     "start": {"type": "number"}, "end": {"type": "number", "nullable": True}, "title": {"type": "string"}}})
-openapi.add_schema("Cue", {"type": "object", "properties": {
-    "start": {"type": "number"}, "end": {"type": "number"}, "text": {"type": "string"}}})
+openapi.add_schema("Cue", {"type": "object", "required": ["start", "end", "text", "lang"], "properties": {
+    "start": {"type": "number", "description": "seconds"}, "end": {"type": "number", "description": "seconds"},
+    "text": {"type": "string"},
+    "lang": {"type": "string", "nullable": True,
+             "description": "Language of the cue: all cues come from one subtitle track, so this is the video's "
+                            "transcript_lang"}}})
 _SUMMARY = {
     "id": {"type": "string", "description": "Provider id (YouTube id); also the page URL's id"},
     "provider": {"type": "string"},
@@ -33,7 +38,8 @@ openapi.add_schema("Video", {"type": "object", "required": ["id", "title", "url"
                              "properties": {**_SUMMARY,
                                             "chapters": {"type": "array", "items": openapi.ref("Chapter")},
                                             "transcript": {"type": "array", "items": openapi.ref("Cue")},
-                                            "transcript_lang": {"type": "string", "nullable": True},
+                                            "transcript_lang": {"type": "string", "nullable": True,
+                                                                "description": "Language of every transcript cue"},
                                             "source_url": {"type": "string"}}})
 openapi.add_schema("VideoList", {"type": "object", "properties": {
     "total": {"type": "integer"}, "videos": {"type": "array", "items": openapi.ref("VideoSummary")}}})
@@ -70,9 +76,10 @@ def list_videos():
 openapi.add_path("/api/v1/videos", "get", {
     "summary": "List published video tutorials",
     "tags": ["videos"],
-    "parameters": [{"name": "category", "in": "query", "required": False, "schema": {"type": "string"},
+    "parameters": [{"name": "category", "in": "query", "required": False, "schema": TEXT_PARAM,
                     "description": "Category slug, e.g. wlan (404 if unknown)"}],
-    "responses": {"200": openapi.json_response("Published videos", openapi.ref("VideoList"))},
+    "responses": {"200": openapi.json_response("Published videos", openapi.ref("VideoList")),
+                  "404": openapi.error_response("Unknown category")},
 })
 
 
@@ -81,13 +88,16 @@ def get_video(id: str):
     video = services.find_video(id)
     if video is None:
         raise NotFound(_("Video nicht gefunden."))
-    return jsonify({**summary(video), "chapters": video.chapters or [], "transcript": video.transcript or [],
+    cues = [{**cue, "lang": video.transcript_lang} for cue in video.transcript or []]
+    return jsonify({**summary(video), "chapters": video.chapters or [], "transcript": cues,
                     "transcript_lang": video.transcript_lang, "source_url": video.source_url})
 
 
 openapi.add_path("/api/v1/videos/{id}", "get", {
     "summary": "One published video with chapters and transcript cues",
     "tags": ["videos"],
-    "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
-    "responses": {"200": openapi.json_response("The video", openapi.ref("Video"))},
+    "parameters": [{"name": "id", "in": "path", "required": True, "schema": TEXT_PARAM,
+                    "description": "Provider id, as in the video page URL /videos/{id}"}],
+    "responses": {"200": openapi.json_response("The video", openapi.ref("Video")),
+                  "404": openapi.error_response("No published video with this id (unknown, or hidden by an editor)")},
 })

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from core.errors import DomainError
 from core.extensions import db
@@ -65,7 +66,8 @@ def detail(id: str):
 def edit(id: str):
     video = services.visible_video(id, current_user)
     form = VideoCurationForm()
-    form.category.choices = [("", _("– keine –"))] + [(c.slug, c.name_de) for c in kb_services.categories()]
+    form.category.choices = [SelectChoice("", _("– keine –"))] + [SelectChoice(c.slug, c.name_de)
+                                                                  for c in kb_services.categories()]
     if request.method == "GET":
         form.category.data = video.category.slug if video.category else ""
         form.tags.data = ", ".join(video.tags or [])

@@ -8,7 +8,7 @@ import feedparser
 from core.extensions import db
 from kb import feeds
 from tests.factories import make_article, make_category
-from tests.factories_kb import make_video
+from tests.factories_videos import make_video
 
 
 def _parse(client, url):
@@ -27,8 +27,8 @@ def test_new_content_feed_has_articles_and_videos_newest_first(app, client):
     newest = make_article("Neu <&> Sonderzeichen", category=category, updated_at=base + timedelta(days=2),
                  summary="Zusammenfassung & mehr")
     make_article("Entwurf", category=category, status="draft", updated_at=base + timedelta(days=5))
-    make_video(category, title="Video mittel", updated_at=base + timedelta(days=1), description="Erklärt")
-    make_video(category, title="Versteckt", status="hidden", updated_at=base + timedelta(days=3))
+    make_video(category=category, title="Video mittel", updated_at=base + timedelta(days=1), description="Erklärt")
+    make_video(category=category, title="Versteckt", status="hidden", updated_at=base + timedelta(days=3))
     db.session.commit()
     parsed = _parse(client, "/feeds/neu.atom")
     assert [e.title for e in parsed.entries] == ["Neu <&> Sonderzeichen", "Video mittel", "Alt"]
@@ -52,7 +52,7 @@ def test_feed_is_limited_to_50(app, client):
 def test_article_feed_has_only_articles(app, client):
     category = make_category()
     make_article("Ein Artikel", category=category)
-    make_video(category, title="Ein Video")
+    make_video(category=category, title="Ein Video")
     db.session.commit()
     assert [e.title for e in _parse(client, "/feeds/artikel.atom").entries] == ["Ein Artikel"]
 

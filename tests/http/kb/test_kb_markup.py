@@ -11,7 +11,8 @@ import pytest
 
 from core.extensions import db
 from tests.factories import make_article, make_category, make_user
-from tests.factories_kb import make_banner, make_video
+from tests.factories_kb import make_banner
+from tests.factories_videos import make_video
 
 VNU = Path(__file__).resolve().parents[3] / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
@@ -21,7 +22,7 @@ def _pages(client, auth):
     article = make_article("WLAN", body="## Eins\n\nText\n\n### Zwei\n\nText", category=category,
                            tags=["wlan"], helpful_yes=2)
     make_article("Other", category=category, tags=["wlan"], lang="en")
-    make_video(category)
+    make_video(category=category)
     make_banner("Störung", message="Wir arbeiten daran", region="Bern")
     editor = make_user(role="editor")
     db.session.commit()

@@ -14,6 +14,13 @@ from tests.factories_videos import MEDIA_FIXTURES
 PAGE = """<!doctype html><html lang="de"><head><title>Modem anschliessen</title></head><body>
 <video controls poster="thumb.jpg"><source src="tiny.mp4" type="video/mp4">
 <track kind="captions" src="tiny.de.vtt" srclang="de" label="Deutsch"></video></body></html>"""
+# yt-dlp's generic extractor reads a page with two <video> elements as a playlist; the second file is missing.
+TWO_VIDEOS = """<!doctype html><html lang="de"><head><title>Zwei Anleitungen</title></head><body>
+<video controls><source src="tiny.mp4" type="video/mp4"></video>
+<video controls><source src="fehlt.mp4" type="video/mp4"></video></body></html>"""
+# The only format is 1080p (the non-standard res attribute, which yt-dlp reads as the height).
+ONLY_1080P = """<!doctype html><html lang="de"><head><title>Nur in Full HD</title></head><body>
+<video controls><source src="tiny.mp4" type="video/mp4" res="1080"></video></body></html>"""
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -26,6 +33,8 @@ def media_server(tmp_path):
     root = tmp_path / "served"
     shutil.copytree(MEDIA_FIXTURES, root)
     (root / "tutorial.html").write_text(PAGE, encoding="utf-8")
+    (root / "zwei.html").write_text(TWO_VIDEOS, encoding="utf-8")
+    (root / "fullhd.html").write_text(ONLY_1080P, encoding="utf-8")
     (root / "leer.html").write_text("<!doctype html><title>Nichts</title><p>Kein Video hier.</p>", encoding="utf-8")
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(root)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)

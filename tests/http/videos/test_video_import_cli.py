@@ -148,3 +148,57 @@ def test_unreachable_subtitle_url_is_a_warning(app, runner, tmp_path, closed_por
     info = video_info(subtitles={"de": [{"ext": "vtt", "url": closed_port_url.replace(".mp4", ".vtt")}]})
     result = runner.invoke(args=["content", "import-videos", _write(tmp_path, info)])
     assert result.exit_code == 0 and "nicht abrufbar" in result.output and "1 neu" in result.output
+
+
+def _media_files(app) -> list[str]:
+    target = Path(app.config["MEDIA_DIR"]) / "videos"
+    return sorted(p.name for p in target.iterdir()) if target.exists() else []
+
+
+def test_download_is_refused_when_the_server_only_offers_more_than_720p(app, runner, media_server):
+    result = runner.invoke(args=["content", "import-videos", media_server + "/fullhd.html", "--download"])
+    assert result.exit_code == 1
+    assert "Download abgelehnt: kein Format bis 720p" in result.output
+    assert "0 neu, 0 aktualisiert, 0 unverändert, 1 fehlgeschlagen" in result.output
+    assert _count() == 0 and not [name for name in _media_files(app) if name.endswith(".mp4")]
+
+
+@pytest.mark.app_config(VIDEO_MAX_FILESIZE=1000)
+def test_download_is_refused_when_the_file_is_larger_than_the_limit(app, runner, media_server):
+    result = runner.invoke(args=["content", "import-videos", media_server + "/tiny.mp4", "--download"])
+    assert result.exit_code == 1
+    assert "Download abgelehnt: die Datei ist grösser als 1000 Bytes" in result.output
+    assert _count() == 0 and not [name for name in _media_files(app) if name.endswith(".mp4")]
+
+
+def test_one_missing_file_in_a_playlist_page_fails_alone(app, runner, media_server):
+    result = runner.invoke(args=["content", "import-videos", media_server + "/zwei.html", "--download"])
+    assert result.exit_code == 1, result.output
+    assert "1 neu, 0 aktualisiert, 0 unverändert, 1 fehlgeschlagen" in result.output
+    assert "[2/2] fehlgeschlagen: Zwei Anleitungen (2): unable to download video data: HTTP Error 404" in result.output
+    video = db.session.execute(db.select(Video)).scalar_one()
+    assert video.provider_id == "zwei-1" and video.media_path.endswith(".mp4")
+    assert (Path(app.config["MEDIA_DIR"]) / video.media_path).is_file()
+
+
+def test_playlist_page_without_download_imports_both_entries(app, runner, media_server):
+    result = runner.invoke(args=["content", "import-videos", media_server + "/zwei.html"])
+    assert result.exit_code == 0, result.output
+    assert "2 neu" in result.output and _count() == 2
+
+
+def test_saved_playlist_json_with_one_broken_entry(app, runner, tmp_path, media_server):
+    import yt_dlp
+
+    with yt_dlp.YoutubeDL({"quiet": True, "skip_download": True}) as ydl:
+        good = ydl.sanitize_info(ydl.extract_info(media_server + "/tutorial.html", download=False))
+    broken = {**good, "id": "kaputt1", "title": "Kaputt", "formats": [
+        {**good["formats"][0], "format_id": "0", "url": media_server + "/gibt-es-nicht.mp4"}]}
+    broken.pop("requested_downloads", None)
+    broken.pop("url", None)
+    source = _write(tmp_path, playlist_info(good, broken, None))
+    result = runner.invoke(args=["content", "import-videos", source, "--download"])
+    assert result.exit_code == 1, result.output
+    assert "1 neu, 0 aktualisiert, 0 unverändert, 2 fehlgeschlagen" in result.output
+    assert "Kaputt" in result.output and "Eintrag fehlt" in result.output
+    assert db.session.execute(db.select(Video.provider_id)).scalars().all() == [good["id"]]

@@ -227,7 +227,7 @@ def test_api_list_filter_and_detail(app, client):
     one = client.get("/api/v1/videos/abcDEF12345").json
     assert {"id", "title", "description", "duration", "chapters", "transcript", "url"} <= set(one)
     assert one["url"].endswith("/videos/abcDEF12345") and one["chapters"][1]["start"] == 60.0
-    assert one["transcript"][0] == {"start": 0.5, "end": 4.0, "text": "Willkommen!"}
+    assert one["transcript"][0] == {"start": 0.5, "end": 4.0, "text": "Willkommen!", "lang": "de"}
     missing = client.get("/api/v1/videos/nope")
     assert missing.status_code == 404 and missing.json["error"] == "not_found"
 

@@ -9,7 +9,7 @@ from core.models import AuditLog
 from kb import services
 from kb.models import ArticleFeedback, SlugRedirect
 from tests.factories import make_article, make_category, make_user
-from tests.factories_kb import make_video
+from tests.factories_videos import make_video
 
 
 def test_category_articles_put_the_visitors_language_first(app):
@@ -25,9 +25,9 @@ def test_category_articles_put_the_visitors_language_first(app):
 
 def test_category_videos_lists_only_published(app):
     category = make_category()
-    make_video(category, title="Sichtbar")
-    make_video(category, title="Versteckt", status="hidden")
-    make_video(make_category(), title="Anderes Thema")
+    make_video(category=category, title="Sichtbar")
+    make_video(category=category, title="Versteckt", status="hidden")
+    make_video(category=make_category(), title="Anderes Thema")
     assert [v.title for v in services.category_videos(category)] == ["Sichtbar"]
 
 

@@ -34,7 +34,7 @@ def test_demo_fixture_mapping_uses_helpcenter_category_hint():
 
 def test_playlist_entries_are_flattened_including_nested_and_null_entries():
     nested = playlist_info(video_info("vidAAAAAAAA"), None, playlist_info(video_info("vidBBBBBBBB")))
-    assert [e["id"] for e in importer.entries(nested)] == ["vidAAAAAAAA", "vidBBBBBBBB"]
+    assert [e and e["id"] for e in importer.entries(nested)] == ["vidAAAAAAAA", None, "vidBBBBBBBB"]
     demo = json.loads((importer.Path(__file__).resolve().parents[3] / "content/demo/videos/playlist.info.json")
                       .read_text(encoding="utf-8"))
     assert [e["id"] for e in importer.entries(demo)] == ["hcWlanPw01a", "hcModemRst1"]
@@ -158,6 +158,42 @@ def test_failed_entries_are_counted_and_others_imported(app):
     assert (summary.created, summary.failed) == (1, 1)
     assert "ohne id" in summary.errors[0]
     assert "1 neu" in summary.line() and "1 fehlgeschlagen" in summary.line()
+
+
+def test_an_unreadable_entry_of_a_saved_playlist_counts_as_failed(app):
+    summary = _import(playlist_info(video_info("vidAAAAAAAA"), None, video_info("vidBBBBBBBB")))
+    assert (summary.created, summary.failed) == (2, 1)
+    assert "Eintrag fehlt" in summary.errors[0]
+
+
+def test_download_options_are_capped_in_every_alternative(app, tmp_path):
+    options = importer.ydl_options(True, tmp_path)
+    alternatives = options["format"].split("/")
+    assert alternatives and all("[height<=?720]" in alt and "[filesize<=?" in alt for alt in alternatives)
+    assert options["max_filesize"] == importer.DEFAULT_MAX_FILESIZE
+    assert options["skip_download"] is False and options["writethumbnail"] is True
+    app.config["VIDEO_MAX_FILESIZE"] = 5_000_000
+    options = importer.ydl_options(True, tmp_path)
+    assert options["max_filesize"] == 5_000_000 and "[filesize<=?5000000]" in options["format"]
+    metadata_only = importer.ydl_options(False, None)
+    assert metadata_only["skip_download"] is True and "format" not in metadata_only
+
+
+def test_download_format_never_picks_a_format_above_720p():
+    import yt_dlp
+    formats = [{"format_id": "hd", "url": "http://127.0.0.1/hd.mp4", "ext": "mp4", "height": 1080,
+                "vcodec": "avc1", "acodec": "mp4a"},
+               {"format_id": "sd", "url": "http://127.0.0.1/sd.mp4", "ext": "mp4", "height": 480,
+                "vcodec": "avc1", "acodec": "mp4a"},
+               {"format_id": "plain", "url": "http://127.0.0.1/x.webm", "ext": "webm", "vcodec": "vp9",
+                "acodec": "opus"}]
+    with yt_dlp.YoutubeDL({"quiet": True}) as ydl:
+        select = ydl.build_format_selector(importer.DOWNLOAD_FORMAT.format(size=10_000_000))
+        picked = [f["format_id"] for f in select({"formats": formats, "has_merged_format": True, "incomplete_formats": False})]
+        assert picked == ["sd"]
+        picked = [f["format_id"] for f in select({"formats": [formats[0], formats[2]], "has_merged_format": True, "incomplete_formats": False})]
+        assert picked == ["plain"]  # height unknown: allowed, max_filesize bounds it
+        assert list(select({"formats": [formats[0]], "has_merged_format": True, "incomplete_formats": False})) == []
 
 
 def test_unknown_category_option_is_a_source_error(app):
