@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import fcntl
 import logging
-import math
 import os
 import shutil
 import threading
@@ -142,9 +141,10 @@ def edit_distance(a: str, b: str, limit: int = 3) -> int:
 
 
 class LanguageBM25F(scoring.BM25F):
-    """BM25F whose per-language fields take their statistics from that language's documents. Whoosh divides a
+    """BM25F whose per-language fields take their average length from that language's documents. Whoosh divides a
     field's total length by every document in the index, so the few English documents looked many times longer
-    than average and an English title match was worth almost nothing."""
+    than average and an English title match was worth almost nothing. (Rarity, the IDF, stays global: a word in
+    one English document is rare in the collection.)"""
 
     def scorer(self, searcher, fieldname, text, qf=1):
         lang = fieldname.rpartition("_")[2]
@@ -156,9 +156,8 @@ class LanguageBM25F(scoring.BM25F):
 class _LanguageScorer(scoring.BM25FScorer):
     def __init__(self, searcher, fieldname, text, B, K1, qf, lang):
         parent = searcher.get_parent()
-        docs = parent.doc_frequency("lang", lang) or 1
-        self.idf = math.log(docs / (parent.doc_frequency(fieldname, text) + 1)) + 1
-        self.avgfl = parent.field_length(fieldname) / docs or 1
+        self.idf = parent.idf(fieldname, text)
+        self.avgfl = parent.field_length(fieldname) / (parent.doc_frequency("lang", lang) or 1) or 1
         self.B, self.K1, self.qf = B, K1, qf
         self.setup(searcher, fieldname, text)
 
@@ -447,7 +446,7 @@ class WhooshBackend(SearchBackend):
         if freq > RARE_WORD_DOCS:
             return []
         return [fix for fix in self._corrections(searcher, word)
-                if searcher.doc_frequency("spell", fix) >= max(3, 5 * freq)]
+                if searcher.doc_frequency("spell", fix) >= 3 * max(freq, 1)]
 
     def build(self, searcher, text: str, synonyms: list[list[str]]) -> Built:
         """The Whoosh query for a user's text: one clause per word (or synonym phrase), every field and language
