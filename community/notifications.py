@@ -1,8 +1,12 @@
 """Notifications: in-app rows and e-mail, driven by the community signals.
 
 - Receivers add Notification rows to the session of the action that caused them (same transaction).
-- E-mails never leave before the transaction commits: they are collected in ``session.info`` and handed to the
-  configured sender from an ``after_commit`` hook; a rollback drops them.
+- E-mails never leave before the transaction commits, and a rollback drops them. They are collected in
+  ``session.info``; with the default ``outbox`` sender they become MailOutbox rows of the committing transaction
+  itself (``before_commit``: written atomically with the action, no second connection). Every other sender runs
+  after the commit as a background job per mail (``community.jobs:send_mail`` through ``core.jobs.enqueue``):
+  with REDIS_URL a queued RQ job, retried when the send fails and listed among the failed jobs when it keeps
+  failing; without Redis it runs right away, and a failure is logged. Neither ever breaks the request.
 - Each user chooses an e-mail mode: ``instant`` (one mail per notification), ``daily`` (the notification waits
   for ``flask community send-digests``, which sends one mail per user and day) or ``off``.
 - Noise control: a person gets at most one notification per post and action (an asker who is also mentioned
@@ -47,11 +51,7 @@ class Mail:
 
 # ---------------------------------------------------------------- senders
 
-def _outbox_sender(mails: list[Mail]) -> None:
-    # after_commit: the session can't run SQL now, so the rows go in through their own short transaction.
-    with db.engine.begin() as conn:
-        conn.execute(insert(MailOutbox), [{"to": m.to, "subject": m.subject, "body": m.body,
-                                           "created_at": utcnow()} for m in mails])
+OUTBOX = "outbox"
 
 
 def _log_sender(mails: list[Mail]) -> None:
@@ -72,33 +72,75 @@ def _smtp_sender(mails: list[Mail]) -> None:
             smtp.send_message(message)
 
 
-_SENDERS = {"outbox": _outbox_sender, "log": _log_sender, "smtp": _smtp_sender}
+_SENDERS = {"log": _log_sender, "smtp": _smtp_sender}
 
 
 def register_sender(name: str, fn) -> None:
     _SENDERS[name] = fn
 
 
+def sender_name() -> str:
+    return current_app.config.get("MAIL_SENDER") or OUTBOX
+
+
+def send_now(mails: list[Mail]) -> None:
+    """Hand mails to the configured sender (not the outbox); raises when it fails, so a job can retry."""
+    sender = _SENDERS.get(sender_name())
+    if sender is None:
+        raise ValueError(f"unknown MAIL_SENDER {sender_name()!r}")
+    sender(mails)
+
+
 def queue_mail(to: str, subject: str, body: str) -> None:
-    """Send after the current transaction commits (dropped on rollback)."""
+    """Send when the current transaction commits (dropped on rollback)."""
     if to:
         db.session.info.setdefault(PENDING_MAILS, []).append(Mail(to, subject, body))
 
 
+def _outbox_rows(mails: list[Mail]) -> list[MailOutbox]:
+    now = utcnow()
+    return [MailOutbox(to=m.to, subject=m.subject, body=m.body, created_at=now) for m in mails]
+
+
+def _before_commit(session: Session) -> None:
+    # Also on a SAVEPOINT's release: the rows then belong to the enclosing transaction, as the action does.
+    if has_app_context() and sender_name() == OUTBOX and session.info.get(PENDING_MAILS):
+        session.add_all(_outbox_rows(session.info.pop(PENDING_MAILS)))
+
+
 def _after_commit(session: Session) -> None:
+    if session.in_nested_transaction():  # a SAVEPOINT was released: the real commit is still to come
+        return
     mails = session.info.pop(PENDING_MAILS, None)
     session.info.pop(NOTIFIED_KEYS, None)
-    if not mails or not has_app_context():
-        return
-    name = current_app.config.get("MAIL_SENDER", "outbox")
-    sender = _SENDERS.get(name)
-    if sender is None:
-        log.error("unknown MAIL_SENDER %r: %d mail(s) not sent", name, len(mails))
-        return
+    if mails and has_app_context():
+        _deliver_later(mails)
+
+
+def _deliver_later(mails: list[Mail]) -> None:
+    """One job per mail, so a retry resends only the mail that failed. Never raises: the action is committed;
+    a mail that can't be sent or queued is kept in the outbox for an operator, with one line in the log."""
+    from core import jobs
+
+    for index, mail in enumerate(mails):
+        try:
+            jobs.enqueue("community.jobs:send_mail", mail.to, mail.subject, mail.body)
+        except Exception as error:
+            if jobs.uses_queue():  # the queue is unreachable: the other mails can't be queued either
+                _keep_in_outbox(mails[index:], f"job queue unreachable ({error})")
+                return
+            _keep_in_outbox([mail], f"sending with {sender_name()} failed ({error})")
+
+
+def _keep_in_outbox(mails: list[Mail], reason: str) -> None:
+    # after_commit: the session's transaction has ended, so the rows go in through a short transaction of their own.
+    log.error("%s: %d mail(s) kept in the outbox", reason, len(mails))
     try:
-        sender(mails)
-    except Exception:  # a mail problem must never turn a committed action into an error page
-        log.exception("sending %d mail(s) with %s failed", len(mails), name)
+        with db.engine.begin() as conn:
+            conn.execute(insert(MailOutbox), [{"to": m.to, "subject": m.subject, "body": m.body,
+                                               "created_at": utcnow()} for m in mails])
+    except Exception as error:
+        log.error("%d mail(s) lost: the outbox could not be written either (%s)", len(mails), error)
 
 
 def _after_soft_rollback(session: Session, previous_transaction) -> None:
@@ -113,6 +155,7 @@ _listening = False
 def _listen() -> None:
     global _listening
     if not _listening:
+        event.listen(Session, "before_commit", _before_commit)
         event.listen(Session, "after_commit", _after_commit)
         event.listen(Session, "after_soft_rollback", _after_soft_rollback)
         _listening = True
@@ -415,7 +458,8 @@ def connect_receivers() -> None:
 # ---------------------------------------------------------------- digest
 
 def send_digests(now: datetime | None = None) -> int:
-    """One mail per user with pending notifications, at most once per (UTC) day. Returns mails queued."""
+    """One mail per user with pending notifications, at most once per (UTC) day. Returns mails queued; they go
+    out when the caller commits (community.jobs.send_digests, or the worker running it)."""
     now = now or utcnow()
     user_ids = db.session.scalars(select(Notification.user_id).where(Notification.mail_state == "pending")
                                   .distinct().order_by(Notification.user_id)).all()
@@ -439,7 +483,7 @@ def send_digests(now: datetime | None = None) -> int:
         queue_mail(mail.to, mail.subject, mail.body)
         settings.last_digest_at = now
         sent += 1
-    db.session.commit()
+    db.session.flush()
     return sent
 
 

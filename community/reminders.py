@@ -1,4 +1,5 @@
 """No question left behind: the cron-able `flask community notify-waiting` and `flask community send-digests`.
+Both run as background jobs (community.jobs) when REDIS_URL is set, and right away otherwise.
 
 notify-waiting, run e.g. every 15 minutes:
 - questions without an answer for COMMUNITY_NOTIFY_SUPERUSERS_AFTER (default 2 h) → every superuser;
@@ -94,13 +95,23 @@ def _notify_level(level: str, kind: str, questions: list[Question], recipients, 
         summary.notifications += count
 
 
-def notify_waiting(now: datetime | None = None) -> Summary:
-    now = now or utcnow()
+def thresholds() -> tuple[timedelta, timedelta, timedelta]:
+    """(superusers after, staff after, asker reminder after) from the config; ValueError when one is invalid."""
     config = current_app.config
+    try:
+        asker_days = float(config.get("COMMUNITY_REMIND_ASKER_AFTER_DAYS", 3))
+    except (TypeError, ValueError):
+        raise ValueError(f"invalid COMMUNITY_REMIND_ASKER_AFTER_DAYS "
+                         f"{config.get('COMMUNITY_REMIND_ASKER_AFTER_DAYS')!r} (a number of days)") from None
+    return (duration(config.get("COMMUNITY_NOTIFY_SUPERUSERS_AFTER"), 2),
+            duration(config.get("COMMUNITY_NOTIFY_STAFF_AFTER"), 24), timedelta(days=asker_days))
+
+
+def notify_waiting(now: datetime | None = None) -> Summary:
+    """Notify and mark every level that is due; flushes, the caller commits (community.jobs.notify_waiting)."""
+    now = now or utcnow()
     summary = Summary()
-    superusers_after = duration(config.get("COMMUNITY_NOTIFY_SUPERUSERS_AFTER"), 2)
-    staff_after = duration(config.get("COMMUNITY_NOTIFY_STAFF_AFTER"), 24)
-    asker_after = timedelta(days=float(config.get("COMMUNITY_REMIND_ASKER_AFTER_DAYS", 3)))
+    superusers_after, staff_after, asker_after = thresholds()
 
     _notify_level("superusers", "waiting_superuser", _unanswered_since(now - superusers_after),
                   notifications.superusers(), now, summary.superusers, summary)
@@ -123,36 +134,50 @@ def notify_waiting(now: datetime | None = None) -> Summary:
                                     created_at=now))
         summary.askers.append(question.id)
         summary.notifications += 1 if sent else 0
-    db.session.commit()
+    db.session.flush()
     return summary
 
 
-def _request_context():
-    base = current_app.config.get("SITE_URL") or "http://localhost"
-    return current_app.test_request_context("/", base_url=base)
+def _run(task: str, command: str):
+    """Queue the job when REDIS_URL is set (the worker runs and retries it) and return None; otherwise run it now,
+    as core.jobs.enqueue would inline, and commit, returning its result for the command's summary."""
+    from community import jobs as community_jobs
+    from core import jobs
+
+    if jobs.uses_queue():
+        try:
+            job_id = jobs.enqueue(task)
+        except Exception as error:  # Redis unreachable: one line, never a traceback
+            raise click.ClickException(f"Job-Warteschlange nicht erreichbar: {error}") from None
+        click.echo(f"{command}: als Hintergrund-Job {job_id} eingereiht (Fehlschläge: flask jobs failed).")
+        return None
+    result = getattr(community_jobs, task.partition(":")[2])()
+    db.session.commit()
+    return result
 
 
 @click.command("notify-waiting")
 def notify_waiting_command():
     """Unbeantwortete Fragen an Superuser/Team melden, Fragende an die Lösung erinnern (für cron)."""
     try:
-        with _request_context():
-            summary = notify_waiting()
+        thresholds()  # a wrong setting is reported here, not only in the worker's failed jobs
+        summary = _run("community.jobs:notify_waiting", "notify-waiting")
     except IntegrityError:
         db.session.rollback()
         raise click.ClickException("Ein anderer notify-waiting-Lauf war gleichzeitig aktiv; bitte erneut starten.")
     except ValueError as error:
         raise click.ClickException(str(error))
-    click.echo(summary.line())
+    if summary is not None:
+        click.echo(summary.line())
     _site_url_hint()
 
 
 @click.command("send-digests")
 def send_digests_command():
     """Tägliche Zusammenfassungen senden (eine E-Mail pro Person und Tag; für cron)."""
-    with _request_context():
-        count = notifications.send_digests()
-    click.echo(f"send-digests: {count} Zusammenfassungen versendet.")
+    count = _run("community.jobs:send_digests", "send-digests")
+    if count is not None:
+        click.echo(f"send-digests: {count} Zusammenfassungen versendet.")
     _site_url_hint()
 
 
@@ -162,11 +187,7 @@ def _site_url_hint() -> None:
 
 
 def register_commands(app) -> None:
-    try:
-        from community.cli import community_cli
-    except ImportError:  # the forum core's command group is not there: bring our own
-        from flask.cli import AppGroup
-        community_cli = app.cli.commands.get("community") or AppGroup("community", help="Community-Befehle.")
-        app.cli.add_command(community_cli)
+    from community.cli import community_cli
+
     community_cli.add_command(notify_waiting_command)
     community_cli.add_command(send_digests_command)

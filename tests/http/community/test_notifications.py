@@ -162,3 +162,21 @@ def test_badge_notification_links_to_the_badge_in_the_catalog(client, auth):
     response = client.get(f"/benachrichtigungen/{badge.id}")
     assert response.status_code == 302 and response.headers["Location"].endswith(badge.url)
     assert 'id="abzeichen-erste-antwort"' in client.get("/community/abzeichen").get_data(as_text=True)
+
+
+def test_an_unreachable_job_queue_never_breaks_the_request_and_keeps_the_mail(app, client, auth, caplog):
+    import logging
+
+    from community.notification_models import MailOutbox
+
+    app.config.update(MAIL_SENDER="log", REDIS_URL="redis://127.0.0.1:1/0")  # nothing listens there
+    asker, helper = make_user(), make_user()
+    question = make_question(asker)
+    db.session.commit()
+    auth.login(helper)
+    with caplog.at_level(logging.ERROR, logger="community.notifications"):
+        response = client.post(f"/community/fragen/{question.id}/antworten", data={"body": "Router neu starten."})
+    assert response.status_code == 302
+    kept = sorted(m.to for m in db.session.scalars(select(MailOutbox)))
+    assert kept == sorted([asker.email, helper.email])  # the answer, and the helper's first badge
+    assert any("job queue unreachable" in r.getMessage() for r in caplog.records)

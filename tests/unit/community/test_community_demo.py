@@ -20,3 +20,20 @@ def test_demo_threads_load_once(app):
     assert db.session.execute(db.select(Award)).first() is not None
     assert recompute(fix=False)[1] == []
     assert load_demo_threads(lambda line: None) == "Community: bereits vorhanden"
+
+
+def test_demo_load_prints_no_traceback_and_keeps_every_mail(app, runner, caplog, capfd):
+    """The mails of the demo's notifications are outbox rows of the demo's own transactions: no second connection
+    that finds the SQLite database locked (that printed a traceback per batch and lost the mails)."""
+    import logging
+
+    from community.notification_models import MailOutbox, Notification
+
+    with caplog.at_level(logging.WARNING):
+        result = runner.invoke(args=["demo", "load"])
+    printed = result.output + "".join(capfd.readouterr())
+    assert result.exit_code == 0 and "Community: 12 Fragen" in printed
+    assert "Traceback" not in printed and "database is locked" not in printed
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+    mailed = db.session.scalar(db.select(db.func.count(Notification.id)).where(Notification.mail_state == "sent"))
+    assert mailed > 10 and db.session.scalar(db.select(db.func.count(MailOutbox.id))) == mailed

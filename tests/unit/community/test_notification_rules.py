@@ -134,6 +134,8 @@ def test_daily_digest_one_mail_per_user_per_day(app):
     db.session.commit()
     now = utcnow()
     assert notifications.send_digests(now) == 2
+    assert _outbox() == []  # the mails leave with the commit
+    db.session.commit()
     mails = _outbox()
     assert sorted(m.to for m in mails) == sorted([user.email, other.email])
     assert "3" in next(m.subject for m in mails if m.to == user.email)
@@ -143,6 +145,7 @@ def test_daily_digest_one_mail_per_user_per_day(app):
     db.session.commit()
     assert notifications.send_digests(now) == 0
     assert notifications.send_digests(now + timedelta(days=1)) == 1
+    db.session.commit()
     assert len(_outbox()) == 3
 
 
@@ -156,7 +159,7 @@ def test_log_sender(app, caplog):
     assert any(user.email in r.getMessage() for r in caplog.records)
 
 
-def test_failing_sender_never_breaks_the_commit(app):
+def test_failing_sender_never_breaks_the_commit_and_keeps_the_mail(app, caplog):
     def broken(mails):
         raise OSError("relay down")
 
@@ -164,8 +167,29 @@ def test_failing_sender_never_breaks_the_commit(app):
     app.config["MAIL_SENDER"] = "broken"
     user = make_user()
     notifications.notify(user, "promoted", {}, "")
-    db.session.commit()
+    with caplog.at_level(logging.ERROR, logger="community.notifications"):
+        db.session.commit()
     assert len(_notes(user)) == 1
+    assert [m.to for m in _outbox()] == [user.email]  # kept for an operator
+    [record] = caplog.records
+    assert "relay down" in record.getMessage() and record.exc_info is None  # one line, no traceback
+
+
+def test_outbox_rows_are_written_by_the_committing_transaction(app):
+    asker, helper = make_user(), make_user()
+    db.session.commit()
+    question = make_question(asker)
+    with db.session.begin_nested():  # a SAVEPOINT released on the way (as a vote does): nothing leaves yet
+        _post_answer(question, helper)
+    assert db.session.info.get(notifications.PENDING_MAILS) is None  # now rows of the open transaction
+    db.session.rollback()
+    db.session.commit()
+    assert _outbox() == [] and _notes() == []
+    question = make_question(asker)
+    with db.session.begin_nested():
+        _post_answer(question, helper)
+    db.session.commit()
+    assert [m.to for m in _outbox()] == [asker.email]
 
 
 def test_mail_in_users_language(app):

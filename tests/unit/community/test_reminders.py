@@ -36,6 +36,7 @@ def test_levels_fire_once_each(app, people):
     assert _kinds(people["editor"]) == ["waiting_staff"] and _kinds(people["admin"]) == ["waiting_staff"]
     assert _kinds(people["asker"]) == []
     assert summary.notifications == 2 * 2 + 2
+    db.session.commit()
     assert len(db.session.scalars(select(MailOutbox)).all()) == 6
     with app.test_request_context():
         again = reminders.notify_waiting()
