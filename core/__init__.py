@@ -84,12 +84,13 @@ def _configure_extensions(app: Flask) -> None:
 
 
 def _configure_core(app: Flask) -> None:
-    from core import assets, cli, errors, health, i18n, logging_setup, security, templating, views
+    from core import assets, cli, errors, health, i18n, logging_setup, page_cache, security, templating, views
 
     logging_setup.init_app(app)
     errors.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
+    page_cache.init_app(app)  # after the NUL check and the language choice, which its lookup relies on
     templating.init_app(app)
     cli.init_app(app)
     assets.init_app(app)

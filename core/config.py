@@ -31,6 +31,7 @@ _ENV_SETTINGS: dict[str, type] = {
     "SUPERUSER_MIN_REPUTATION": int,
     "SUPERUSER_MIN_ACCEPTED": int,
     "LOG_FORMAT": str,
+    "PAGE_CACHE_SECONDS": int,
 }
 
 
@@ -73,6 +74,11 @@ def default_config(instance_path: str) -> dict:
         "SUPERUSER_MIN_REPUTATION": 500,
         "SUPERUSER_MIN_ACCEPTED": 10,
         "LOG_FORMAT": "",  # text; off in tests (core/logging_setup.py)
+        # Public pages served to anonymous visitors from a per-worker cache (core/page_cache.py). Unset: 10 s,
+        # off in tests. Packages can also mark views with core.page_cache.cacheable.
+        "PAGE_CACHE_SECONDS": None,
+        "PAGE_CACHE_MAX_ENTRIES": 500,
+        "PAGE_CACHE_ENDPOINTS": ("kb.home", "kb.category", "kb.article"),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # Feature packages, each exposing init_app(app). The core imports none of them by name.
         "FEATURES": ("kb", "content", "search", "community", "api"),

@@ -49,6 +49,10 @@ def log_unhandled(error: BaseException) -> None:
 
 
 def init_app(app: Flask) -> None:
+    # Alembic's env.py runs logging.config.fileConfig, which disables every logger that exists at that moment
+    # (`flask db upgrade`, or a migration in the same process); a new app gets its loggers back.
+    for logger in (log, logging.getLogger("helpcenter.errors")):
+        logger.disabled = False
     if not log.handlers:
         handler = _StderrHandler()
         handler.setFormatter(logging.Formatter("%(message)s"))

@@ -1,0 +1,114 @@
+"""The anonymous page cache: public pages rendered once per PAGE_CACHE_SECONDS and worker, never a personal page."""
+import re
+
+import pytest
+
+from core import page_cache
+from core.extensions import db
+from tests.conftest import IsolatedClient
+from tests.factories import make_article, make_user
+
+pytestmark = pytest.mark.app_config(PAGE_CACHE_SECONDS=30)
+TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+
+
+def _token(html: str) -> str:
+    match = TOKEN.search(html) or re.search(r'value="([^"]+)"[^>]*name="csrf_token"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+@pytest.fixture(autouse=True)
+def isolated_clients(app):
+    """Each request in its own app context, as under gunicorn (a shared `g` would share the CSRF token)."""
+    app.test_client_class = IsolatedClient
+
+
+@pytest.fixture
+def article(app):
+    article = make_article(title="Router blinkt rot", slug="router-blinkt-rot", review_by=None)
+    db.session.commit()
+    return article
+
+
+def test_an_anonymous_visitor_gets_the_cached_page_with_a_token_of_its_own(app, article):
+    first, second = app.test_client(), app.test_client()
+    miss = first.get("/artikel/router-blinkt-rot")
+    hit = second.get("/artikel/router-blinkt-rot")
+    assert miss.headers["X-Page-Cache"] == "miss" and hit.headers["X-Page-Cache"] == "hit"
+    first_html, second_html = miss.get_data(as_text=True), hit.get_data(as_text=True)
+    assert _token(first_html) != _token(second_html)
+    assert first_html.replace(_token(first_html), "") == second_html.replace(_token(second_html), "")
+    assert "\x00" not in second_html
+    # the hit carries the shared headers and a session cookie for its own token
+    assert "unsafe-inline" not in hit.headers["Content-Security-Policy"]
+    assert second.get_cookie("session") is not None
+
+
+@pytest.mark.app_config(PAGE_CACHE_SECONDS=30, WTF_CSRF_ENABLED=True)
+def test_the_token_in_a_cached_page_is_accepted_for_that_visitor(app, article):
+    app.test_client().get("/artikel/router-blinkt-rot")
+    visitor = app.test_client()
+    page = visitor.get("/artikel/router-blinkt-rot")
+    assert page.headers["X-Page-Cache"] == "hit"
+    vote = visitor.post("/artikel/router-blinkt-rot/feedback",
+                        data={"helpful": "yes", "csrf_token": _token(page.get_data(as_text=True))})
+    assert vote.status_code == 303, vote.get_data(as_text=True)[:300]
+    # after voting the visitor carries a cookie of its own: fresh page with its "thank you"
+    after = visitor.get("/artikel/router-blinkt-rot?feedback=danke")
+    assert "X-Page-Cache" not in after.headers
+    assert "Danke für Ihre Rückmeldung!" in after.get_data(as_text=True)
+
+
+def test_a_change_shows_after_the_cache_time(app, article, monkeypatch):
+    visitor = app.test_client()
+    assert "Router blinkt rot" in visitor.get("/artikel/router-blinkt-rot").get_data(as_text=True)
+    article.title = "Router blinkt orange"
+    db.session.commit()
+    assert "Router blinkt rot" in visitor.get("/artikel/router-blinkt-rot").get_data(as_text=True)
+    later = page_cache.time.monotonic() + 31
+    monkeypatch.setattr(page_cache.time, "monotonic", lambda: later)
+    assert "Router blinkt orange" in visitor.get("/artikel/router-blinkt-rot").get_data(as_text=True)
+
+
+def test_logged_in_users_always_get_a_fresh_page(app, client, auth, article):
+    app.test_client().get("/artikel/router-blinkt-rot")
+    auth.login(make_user("redakteurin", role="editor"))
+    response = client.get("/artikel/router-blinkt-rot")
+    assert "X-Page-Cache" not in response.headers
+    assert "redakteurin" in response.get_data(as_text=True)
+    token = client.get("/artikel/router-blinkt-rot", headers={"Authorization": "Bearer nichts"})
+    assert "X-Page-Cache" not in token.headers
+
+
+def test_a_flash_message_is_never_swallowed_by_the_cache(app, article):
+    visitor = app.test_client()
+    assert visitor.get("/").headers["X-Page-Cache"] == "miss"
+    visitor.post("/abmelden")  # flashes "Sie sind abgemeldet." for the next page
+    home = visitor.get("/")
+    assert "X-Page-Cache" not in home.headers and "Sie sind abgemeldet." in home.get_data(as_text=True)
+
+
+def test_languages_are_cached_separately(app, article):
+    assert 'lang="de"' in app.test_client().get("/").get_data(as_text=True)
+    english = app.test_client().get("/", headers={"Accept-Language": "en"})
+    assert english.headers["X-Page-Cache"] == "miss" and 'lang="en"' in english.get_data(as_text=True)
+    assert 'lang="en"' in app.test_client().get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+
+
+def test_only_listed_endpoints_and_successful_pages_are_cached(app, article):
+    visitor = app.test_client()
+    visitor.get("/suche?q=router")
+    assert "X-Page-Cache" not in visitor.get("/suche?q=router").headers
+    visitor.get("/artikel/gibt-es-nicht")
+    assert visitor.get("/artikel/gibt-es-nicht").headers.get("X-Page-Cache") != "hit"
+
+
+def test_off_by_default_in_tests_and_on_in_production(tmp_path, monkeypatch):
+    from tests.conftest import make_test_app
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
+    assert make_test_app(tmp_path, None).config["PAGE_CACHE_SECONDS"] == 0
+    production = make_test_app(tmp_path, None, TESTING=False, SECRET_KEY="x" * 40)
+    assert production.config["PAGE_CACHE_SECONDS"] == page_cache.DEFAULT_SECONDS
+    monkeypatch.setenv("PAGE_CACHE_SECONDS", "0")
+    assert make_test_app(tmp_path, None, TESTING=False, SECRET_KEY="x" * 40).config["PAGE_CACHE_SECONDS"] == 0
