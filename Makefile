@@ -43,11 +43,12 @@ test-postgres:
 		$(PY) -m pytest -q -m "not browser"; \
 	else echo "TEST_DATABASE_URL not set: PostgreSQL run skipped"; fi
 
-# Production-like: gunicorn with WEB_CONCURRENCY workers (default 2), structured JSON request logs.
+# Production-like: gunicorn (core/gunicorn_conf.py) with WEB_CONCURRENCY workers (default 2) on BIND
+# (default 127.0.0.1:8000), JSON request logs; the master's pid in PIDFILE (stop: kill $$(cat instance/gunicorn.pid)).
 serve: install
 	$(FLASK) db upgrade
-	LOG_FORMAT=$${LOG_FORMAT:-json} $(VENV)/bin/gunicorn --workers $${WEB_CONCURRENCY:-2} \
-		--bind $${BIND:-$(HOST):8000} wsgi:app
+	LOG_FORMAT=$${LOG_FORMAT:-json} $(VENV)/bin/gunicorn -c core/gunicorn_conf.py \
+		--pid $${PIDFILE:-$${INSTANCE_PATH:-instance}/gunicorn.pid} wsgi:app
 
 # Background jobs (needs REDIS_URL): RQ worker with its scheduler, which runs retries when they are due.
 worker: install

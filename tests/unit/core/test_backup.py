@@ -6,16 +6,15 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from flask import current_app
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
+from bench.server import temporary_postgres_database
 from core import backup
 from core.errors import DomainError
 from core.extensions import db
@@ -64,21 +63,6 @@ def build_help_center() -> dict:
 
 
 @contextmanager
-def fresh_postgres_database():
-    base = make_url(os.environ["TEST_DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://", 1))
-    name = f"hc_restore_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-@contextmanager
 def migrated_app(tmp_path: Path, database_url: str):
     """A second help center on an empty database built by the Alembic chain, as `flask db upgrade` does."""
     tmp_path.mkdir(parents=True, exist_ok=True)
@@ -116,7 +100,7 @@ def test_restore_into_a_fresh_migrated_database_and_find_everything(app, tmp_pat
     @contextmanager
     def target_database():
         if target == "postgresql":
-            with fresh_postgres_database() as url:
+            with temporary_postgres_database("hc_restore", os.environ["TEST_DATABASE_URL"]) as url:
                 yield url
         else:
             yield f"sqlite:///{tmp_path / 'restored.sqlite3'}"
