@@ -1,6 +1,5 @@
 """Editors turn a solved question into a draft article that then goes through the normal review workflow."""
 import pytest
-from flask import g
 from sqlalchemy import select
 
 from core.extensions import db
@@ -8,13 +7,6 @@ from core.models import AuditLog
 from kb.models import Article, ArticleRevision
 from tests.factories import make_category, make_user
 from tests.factories_notify import accept, make_answer, make_question
-
-
-@pytest.fixture(autouse=True)
-def _fresh_user_per_request(app):
-    @app.before_request
-    def forget_cached_user():
-        g.pop("_login_user", None)
 
 
 def _solved(**fields):

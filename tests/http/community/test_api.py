@@ -2,7 +2,6 @@
 import re
 
 import pytest
-from flask import g
 
 from core.accounts import issue_token
 from core.extensions import db
@@ -11,15 +10,6 @@ from tests.factories_notify import accept, make_answer, make_question
 
 QUESTION = {"title": "Router blinkt nach dem Update rot", "body": "Seit gestern kein Internet mehr.",
             "tags": ["router", "internet"]}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_user_per_request(app):
-    """Requests in a test share the test's app context, so Flask-Login's cached g._login_user would leak from
-    one request into the next; each request must authenticate on its own (as in production)."""
-    @app.before_request
-    def forget_cached_user():
-        g.pop("_login_user", None)
 
 
 def _bearer(user):

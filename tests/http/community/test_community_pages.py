@@ -42,6 +42,29 @@ def test_home_lists_with_counts_stats_and_filters(client):
     assert "TV-Box startet" not in page(client, "/community/tags/wlan")
 
 
+def _filter_counts(html: str) -> dict[str, int]:
+    import re
+    return {name: int(count) for name, count in re.findall(
+        r'filter=(\w+)[^"]*"[^>]*>[^<]*<span class="cm-count">(\d+)</span>', html)}
+
+
+def test_list_pages_show_the_count_of_each_filter(client):
+    from community import services
+    internet = make_category("internet")
+    solved = make_question(title="Gelöst: Router blinkt rot", category="internet", tags="router")
+    services.accept(solved.author, make_answer(solved))
+    make_answer(make_question(title="Beantwortet, aber ungelöst", tags="router"))
+    make_question(title="Noch ohne Antwort zum Router", category="internet")
+    make_question(title="Noch ohne Antwort zum Fernseher")
+    db.session.commit()
+    assert _filter_counts(page(client, "/community")) == {"neu": 4, "unbeantwortet": 2, "ungeloest": 3,
+                                                          "geloest": 1}
+    assert _filter_counts(page(client, "/community/tags/router")) == {"neu": 2, "unbeantwortet": 0, "ungeloest": 1,
+                                                                      "geloest": 1}
+    assert _filter_counts(page(client, "/community/themen/internet?filter=geloest")) == {
+        "neu": 2, "unbeantwortet": 1, "ungeloest": 1, "geloest": 1} and internet
+
+
 def test_bad_list_input_is_a_4xx(client):
     page(client, "/community?filter=alles", 400)
     page(client, "/community?page=abc", 400)
@@ -92,6 +115,23 @@ def test_hidden_question_is_404_for_others_but_visible_to_moderators(client, aut
     page(client, f"/community/fragen/{q.id}", 404)
     auth.login(mod)
     assert "Ausgeblendet" in page(client, f"/community/fragen/{q.id}")
+
+
+def test_history_of_a_hidden_question_is_404_except_for_moderators(client, auth):
+    author = make_user()
+    q = make_question(author, title="Versteckte Frage mit Verlauf")
+    from community import services
+    services.edit_question(author, q, title="Versteckte Frage mit Verlauf (bearbeitet)", body="Neu", tags="")
+    q.is_hidden = True
+    mod = make_user(role="superuser")
+    db.session.commit()
+    page(client, f"/community/fragen/{q.id}/verlauf", 404)
+    auth.login(make_user())
+    page(client, f"/community/fragen/{q.id}/verlauf", 404)
+    auth.logout()
+    auth.login(mod)
+    assert "Versteckte Frage mit Verlauf (bearbeitet)" in page(client, f"/community/fragen/{q.id}/verlauf")
+    page(client, "/community/fragen/999999/verlauf", 404)
 
 
 # ---- asking -----------------------------------------------------------------------------------------------------
@@ -181,6 +221,18 @@ def test_answer_on_locked_question_is_refused(client, auth):
     assert client.post(f"/community/fragen/{q.id}/antworten", data={"body": "Antwort"}).status_code == 409
 
 
+def test_comment_on_a_locked_question_is_409(client, auth):
+    q = make_question()
+    a = make_answer(q)
+    q.is_locked = True
+    db.session.commit()
+    auth.login(old_user())
+    for url in (f"/community/kommentieren/question/{q.id}", f"/community/kommentieren/answer/{a.id}"):
+        response = client.post(url, data={"body": "Noch ein Gedanke dazu"})
+        assert response.status_code == 409 and "gesperrt" in response.get_data(as_text=True)
+    assert db.session.execute(db.select(Comment)).first() is None
+
+
 def test_edit_question_with_history_and_permissions(client, auth):
     author = make_user()
     q = make_question(author, title="Router blinkt seit heute rot")
@@ -214,6 +266,11 @@ def test_edit_answer(client, auth):
     auth.login(helper)
     assert client.post(f"/community/antworten/{a.id}/bearbeiten", data={"body": "Besser erklärt"}).status_code == 302
     assert db.session.get(Answer, a.id).body_md == "Besser erklärt"
+    for empty in ("", "   \n  "):
+        response = client.post(f"/community/antworten/{a.id}/bearbeiten", data={"body": empty})
+        assert response.status_code == 422 and 'aria-invalid="true"' in response.get_data(as_text=True)
+    assert db.session.get(Answer, a.id).body_md == "Besser erklärt"
+    assert db.session.execute(db.select(db.func.count(PostRevision.id))).scalar_one() == 1
     page(client, "/community/antworten/999/bearbeiten", 404)
 
 
@@ -255,6 +312,12 @@ def test_accept_permissions(client, auth):
     assert "Als Lösung markieren" in page(client, f"/community/fragen/{q.id}")
     assert client.post(f"/community/antworten/{a.id}/loesung").status_code == 302
     assert db.session.get(Question, q.id).accepted_answer_id == a.id
+    auth.logout()
+    auth.login(stranger)
+    assert client.post(f"/community/fragen/{q.id}/loesung-entfernen").status_code == 403
+    assert db.session.get(Question, q.id).accepted_answer_id == a.id
+    auth.logout()
+    auth.login(asker)
     assert client.post(f"/community/fragen/{q.id}/loesung-entfernen").status_code == 302
     assert db.session.get(Question, q.id).accepted_answer_id is None
     auth.logout()
@@ -298,6 +361,9 @@ def test_moderator_tools(client, auth):
     assert client.post(f"/community/fragen/{dup.id}/sperren", data={"value": "x"}).status_code == 400
     assert client.post(f"/community/fragen/{dup.id}/sperren", data={"value": "1"}).status_code == 302
     assert db.session.get(Question, dup.id).is_locked
+    for bad in ({"value": "ja"}, {"value": ""}, {}):
+        assert client.post(f"/community/ausblenden/answer/{a.id}", data=bad).status_code == 400, bad
+    assert not db.session.get(Answer, a.id).is_hidden
     assert client.post(f"/community/ausblenden/answer/{a.id}", data={"value": "1"}).status_code == 302
     assert db.session.get(Answer, a.id).is_hidden
     assert client.post(f"/community/fragen/{dup.id}/eskalieren").status_code == 302

@@ -9,7 +9,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from flask import g
 
 from community import notifications
 from core.extensions import db
@@ -17,13 +16,6 @@ from tests.factories import make_category, make_user
 from tests.factories_notify import accept, make_answer, make_question
 
 VNU = Path(__file__).resolve().parents[3] / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_user_per_request(app):
-    @app.before_request
-    def forget_cached_user():
-        g.pop("_login_user", None)
 
 
 def _pages(client, auth) -> dict[str, str]:

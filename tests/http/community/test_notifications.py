@@ -2,7 +2,6 @@
 import re
 
 import pytest
-from flask import g
 from sqlalchemy import select
 
 from community import notifications
@@ -10,13 +9,6 @@ from community.notification_models import Notification, NotificationSettings, Su
 from core.extensions import db
 from tests.factories import make_user
 from tests.factories_notify import make_question
-
-
-@pytest.fixture(autouse=True)
-def _fresh_user_per_request(app):
-    @app.before_request
-    def forget_cached_user():
-        g.pop("_login_user", None)
 
 
 def _note(user, kind="promoted", url="", **params):
@@ -132,8 +124,6 @@ def test_subscribe_button_on_the_question_page(client, auth):
     db.session.commit()
     auth.login(me)
     page = client.get(f"/community/fragen/{question.id}").get_data(as_text=True)
-    if "notifications/_subscribe.html" not in open("templates/community/question.html").read():
-        pytest.skip("the question page does not include the subscribe button yet")
     assert f"/benachrichtigungen/fragen/{question.id}/abonnieren" in page
 
 
