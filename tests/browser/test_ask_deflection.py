@@ -1,5 +1,6 @@
-"""Deflection in Chromium: a customer starts typing a question, sees a matching article under the title field,
-opens it instead of posting, and the click is counted for the ask form (source "ask")."""
+"""Deflection in Chromium: a customer starts typing a question, sees a matching article (and a solved thread,
+marked as solved) under the title field, opens the article instead of posting, and the click is counted for the
+ask form (source "ask") as one visitor who left without posting."""
 from __future__ import annotations
 
 import pytest
@@ -8,8 +9,10 @@ from sqlalchemy import select
 
 from core.extensions import db
 from tests.factories import PASSWORD, make_article, make_category, make_user
+from tests.factories_notify import accept, make_answer, make_question
 
 TITLE = "Fernbedienung mit der TV-Box koppeln (Deflection)"
+THREAD = "Fernbedienung koppeln klappt nicht mehr (Deflection)"
 
 
 @pytest.fixture(scope="session")
@@ -22,6 +25,8 @@ def test_ask_form_suggests_an_article_and_counts_the_click(live_app, base_url, p
         make_article(title=TITLE, slug="deflection-fernbedienung-koppeln", category=make_category(),
                      body="Halten Sie OK und die Zurück-Taste gedrückt.")
         user = make_user(username="deflection-kunde")
+        thread = make_question(title=THREAD)
+        accept(thread, make_answer(thread))
         db.session.commit()
         username = user.username
     page.goto(f"{base_url}/anmelden")
@@ -35,6 +40,7 @@ def test_ask_form_suggests_an_article_and_counts_the_click(live_app, base_url, p
     page.locator("#title").press_sequentially("Fernbedienung koppeln", delay=30)
     link = panel.get_by_role("link", name=TITLE)
     expect(link).to_be_visible()
+    expect(panel.get_by_role("listitem").filter(has_text=THREAD)).to_contain_text("✓ gelöst")
     expect(panel).to_contain_text("Vielleicht hilft Ihnen das schon weiter")
     link.click()
     page.wait_for_url("**/artikel/deflection-fernbedienung-koppeln")
@@ -46,4 +52,5 @@ def test_ask_form_suggests_an_article_and_counts_the_click(live_app, base_url, p
 
         clicks = db.session.scalars(select(SearchClick).where(SearchClick.source == "ask")).all()
         assert [c.result_type for c in clicks] == ["article"]
-        assert deflection.stats()["left_without_asking"] >= 1
+        stats = deflection.stats()
+        assert stats["visitors"] >= 1 and stats["left_without_asking"] >= 1

@@ -74,10 +74,15 @@ def test_superuser_answers_from_queue_and_asker_accepts(page, base_url, live_app
     expect(page.locator(".cm-answer--accepted .cm-solution-label")).to_contain_text("Lösung")
     log_out(page)
 
+    page.goto(f"{base_url}/community")  # a visitor reads the solved thread: the superuser's impact
+    page.get_by_role("link", name=TITLE).click()
+    expect(page.locator(".cm-answer--accepted")).to_contain_text("HDMI-Eingang")
     page.goto(f"{base_url}/community/benutzer/journey-super")
     expect(page.get_by_role("heading", name="Sara Super")).to_be_visible()
     expect(page.locator(".cm-profile-rep")).to_have_text("15")
     expect(page.locator(".cm-profile-badges")).to_contain_text("Erste Lösung")
     expect(page.locator(".cm-profile-badges")).to_contain_text("Erste Antwort")
     expect(page.locator(".cm-impact")).to_contain_text("1 Lösung geschrieben")
+    expect(page.locator(".cm-impact")).to_contain_text("Seit der Markierung als Lösung wurden die Fragen dazu "
+                                                       "1-mal aufgerufen.")
     assert third_party_requests == []
