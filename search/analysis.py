@@ -34,7 +34,7 @@ BASE_WORDS = {
     "umleitung", "sperre", "werbung", "werbe", "karte", "ausland", "store", "stoerung", "storung", "mail",
     "ansage", "leuchte", "leuchten", "lampe", "neustart", "start", "update", "firmware", "glas", "faser",
     "steckdose", "adapter", "geraet", "gerat", "bild", "ton", "zahlung", "mahnung", "ebill", "login",
-    "passwort", "schlussel", "adresse", "wohnort", "strasse", "ort", "tarif", "abo", "option", "menu",
+    "schlussel", "adresse", "wohnort", "strasse", "ort", "tarif", "abo", "option", "menu",
 }
 
 _FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "å": "a"})

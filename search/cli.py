@@ -10,6 +10,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy.orm import Session
 
+from core import jobs
 from core.extensions import db
 from search import documents, indexer
 from search.backend import SearchUnavailable
@@ -22,24 +23,31 @@ def _fail(message: str) -> None:
     sys.exit(1)
 
 
-def vocabulary(session: Session):
-    for doc in documents.iter_all(session):
-        yield f"{doc.title} {' '.join(doc.tags)} {doc.summary} {doc.body}"
-
-
 @search_cli.command("reindex")
 @click.option("--procs", type=int, default=min(2, os.cpu_count() or 1), show_default=True,
               help="Writer processes (uses several cores).")
-def reindex(procs: int) -> None:
+@click.option("--background", is_flag=True, help="As a background job (RQ worker with REDIS_URL, else right now).")
+def reindex(procs: int, background: bool) -> None:
     """Build a fresh index in a new directory and swap it in atomically."""
-    backend = current_app.extensions["search"].backend
+    if procs < 1:
+        _fail("--procs muss mindestens 1 sein.")
+    app = current_app._get_current_object()
+    if background:
+        try:
+            job_id = jobs.enqueue("search.jobs:reindex", procs=procs)
+        except Exception as exc:  # Redis down, for one: one line, never a traceback
+            _fail(f"Hintergrund-Job nicht eingereiht: {exc}")
+        if job_id is None:
+            click.echo("Kein REDIS_URL: Neuaufbau direkt ausgeführt; neuer Index ist aktiv.")
+        else:
+            click.echo(f"Neuaufbau als Hintergrund-Job eingereiht: {job_id}")
+        return
     started = time.perf_counter()
     try:
         with Session(db.engine) as session:
             total = documents.count_all(session)
-            click.echo(f"Indexiere {total} Dokumente …")
-            count = backend.rebuild(documents.iter_all(session), vocabulary(session),
-                                    progress=lambda n: click.echo(f"  {n}/{total}"), procs=procs)
+        click.echo(f"Indexiere {total} Dokumente …")
+        count = indexer.reindex(app, procs=procs, progress=lambda n: click.echo(f"  {n}/{total}"))
     except Exception as exc:  # one line, never a traceback
         _fail(f"Neuaufbau fehlgeschlagen: {exc}")
     elapsed = time.perf_counter() - started
@@ -61,7 +69,10 @@ def check(fix: bool) -> None:
     extra = sorted(set(indexed) - set(expected))
     stale = sorted(k for k in expected.keys() & indexed.keys() if expected[k] != indexed[k])
     pending = backend.pending()
+    write_problem = getattr(backend, "write_problem", lambda: None)()
     click.echo(f"Im Index: {len(indexed)}, erwartet: {len(expected)}")
+    if write_problem:
+        click.echo(f"  Index nicht schreibbar: {write_problem}")
     for label, keys in (("fehlt", missing), ("veraltet", stale), ("überzählig", extra), ("wartet", pending)):
         for key in keys[:50]:
             click.echo(f"  {label}: {key}")
@@ -72,5 +83,5 @@ def check(fix: bool) -> None:
         ok = indexer.index_keys(current_app._get_current_object(), problems)
         click.echo("Korrigiert." if ok else "Index belegt; Änderungen stehen in der Warteschlange.")
         return
-    if problems:
+    if problems or write_problem:
         sys.exit(1)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from flask import current_app, has_request_context, url_for
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from content.render import html_to_text
@@ -42,9 +42,19 @@ class ContentIndexer:
         return []
 
 
-def _version(record) -> str:
-    stamp = getattr(record, "updated_at", None)
-    return stamp.isoformat() if stamp else ""
+def _stamp(value) -> str:
+    return value.isoformat() if value else ""
+
+
+def _version(record, *more) -> str:
+    """Changes whenever what the index holds of the record changes: its own update time plus what comes from
+    related records (the category slug, a question's answers), so `flask search check` sees those go stale."""
+    return "|".join([_stamp(getattr(record, "updated_at", None)), *(str(m) for m in more)])
+
+
+def _category_slug(record) -> str:
+    category = getattr(record, "category", None)
+    return category.slug if category is not None else ""
 
 
 # -- articles -----------------------------------------------------------------------------------------------------
@@ -59,15 +69,13 @@ def _article_indexer() -> ContentIndexer:
             out[a.id] = Document(
                 key=f"article:{a.id}", type="article", obj_id=a.id, slug=a.slug, title=a.title,
                 url=build_url("kb.article", f"/artikel/{a.slug}", slug=a.slug), lang=a.lang or "de",
-                category=a.category.slug if a.category else "", tags=list(a.tags or []), summary=a.summary or "",
-                body=html_to_text(a.body_html), version=_version(a))
+                category=_category_slug(a), tags=list(a.tags or []), summary=a.summary or "",
+                body=html_to_text(a.body_html), version=_version(a, _category_slug(a)))
         return out
 
     def all_ids(session: Session) -> list[int]:
         return list(session.execute(select(Article.id).where(Article.status == "published")).scalars())
 
-    # A renamed category slug reaches the index with the next change or `flask search reindex`: resolving a
-    # category's articles here would lazy-load inside the flush.
     return ContentIndexer("article", Article, load, all_ids)
 
 
@@ -88,8 +96,8 @@ def _video_indexer() -> ContentIndexer | None:
             out[v.id] = Document(
                 key=f"video:{v.id}", type="video", obj_id=v.id, slug=v.provider_id, title=v.title,
                 url=build_url("videos.detail", f"/videos/{v.provider_id}", id=v.provider_id), lang=v.lang or "de",
-                category=v.category.slug if v.category else "", tags=list(v.tags or []),
-                summary=(v.description or "")[:300], body=body, cues=cues, chapters=chapters, version=_version(v))
+                category=_category_slug(v), tags=list(v.tags or []), summary=(v.description or "")[:300],
+                body=body, cues=cues, chapters=chapters, version=_version(v, _category_slug(v)))
         return out
 
     def all_ids(session: Session) -> list[int]:
@@ -116,18 +124,21 @@ def _question_indexer() -> ContentIndexer | None:
         for q in session.execute(select(Question).where(Question.id.in_(ids))).scalars():
             if not q.is_visible:
                 continue
-            answers = [html_to_text(a.body_html) for a in q.answers if a.is_visible]
-            category = getattr(q, "category", None)
+            visible = [a for a in q.answers if a.is_visible]
+            latest = max((a.updated_at for a in q.answers if a.updated_at), default=None)
+            # answers are indexed with their question: their number, visibility and edits make its version
+            version = _version(q, _category_slug(q), f"{len(visible)}/{len(q.answers)}", _stamp(latest),
+                               "solved" if q.is_solved else "open", ",".join(q.tag_names))
             out[q.id] = Document(
                 key=f"question:{q.id}", type="question", obj_id=q.id, slug=str(q.id), title=q.title,
                 url=build_url("community.question", f"/community/fragen/{q.id}", question_id=q.id), lang="de",
-                category=category.slug if category is not None else "", tags=list(q.tag_names),
-                summary=html_to_text(q.body_html)[:300], body="\n".join([html_to_text(q.body_html), *answers]),
-                boost=SOLVED_BOOST if q.is_solved else 1.0, version=_version(q))
+                category=_category_slug(q), tags=list(q.tag_names), summary=html_to_text(q.body_html)[:300],
+                body="\n".join([html_to_text(q.body_html), *(html_to_text(a.body_html) for a in visible)]),
+                boost=SOLVED_BOOST if q.is_solved else 1.0, version=version)
         return out
 
     def all_ids(session: Session) -> list[int]:
-        return list(session.execute(select(Question.id)).scalars())
+        return list(session.execute(select(Question.id).where(Question.is_hidden.is_(False))).scalars())
 
     related = {Answer: lambda a: [a.question_id]} if Answer is not None else {}
     return ContentIndexer("question", Question, load, all_ids, related=related)
@@ -143,7 +154,15 @@ def registry() -> list[ContentIndexer]:
     return _registry
 
 
-def keys_for(obj) -> list[str]:
+def keys_for(obj, new: bool = False) -> list[str]:
+    """The index keys a changed record touches. A category whose slug changed gives "category:<id>", which
+    load_keys expands to everything filed under it (resolving that here would lazy-load inside the flush);
+    a ``new`` category has nothing filed under it yet."""
+    from kb.models import Category
+
+    if isinstance(obj, Category):
+        renamed = not new and inspect(obj).attrs.slug.history.has_changes()
+        return [f"category:{obj.id}"] if obj.id is not None and renamed else []
     for indexer in registry():
         keys = indexer.keys_for(obj)
         if keys:
@@ -159,13 +178,20 @@ def load_keys(session: Session, keys: list[str]) -> tuple[list[Document], list[s
         kind, _, raw = key.partition(":")
         if raw.isdigit():
             by_type.setdefault(kind, []).append(int(raw))
+    categories = by_type.pop("category", [])
+    if categories:
+        for indexer in registry():
+            column = getattr(indexer.model, "category_id", None)
+            if column is not None:
+                by_type.setdefault(indexer.type, []).extend(
+                    session.execute(select(indexer.model.id).where(column.in_(categories))).scalars())
     docs: list[Document] = []
     deletes: list[str] = []
     for indexer in registry():
         ids = by_type.get(indexer.type)
         if not ids:
             continue
-        for i, doc in indexer.load(session, sorted(ids)).items():
+        for i, doc in indexer.load(session, sorted(set(ids))).items():
             if doc is None:
                 deletes.append(f"{indexer.type}:{i}")
             else:
@@ -186,3 +212,9 @@ def iter_all(session: Session, batch: int = 200) -> Iterator[Document]:
 
 def count_all(session: Session) -> int:
     return sum(len(indexer.all_ids(session)) for indexer in registry())
+
+
+def vocabulary(session: Session) -> Iterator[str]:
+    """The texts the decompounding word list is built from: everything that gets indexed."""
+    for doc in iter_all(session):
+        yield f"{doc.title} {' '.join(doc.tags)} {doc.summary} {doc.body}"

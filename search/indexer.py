@@ -4,6 +4,7 @@ after_commit applies them; after_rollback drops them. The database is the truth;
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from itertools import chain
 
 from flask import current_app, has_app_context
@@ -20,9 +21,10 @@ _installed = False
 
 def _after_flush(session, _flush_context):
     changes = session.info.setdefault(_KEY, set())
-    for obj in chain(session.new, session.dirty, session.deleted):
+    new = session.new
+    for obj in chain(new, session.dirty, session.deleted):
         try:
-            changes.update(documents.keys_for(obj))
+            changes.update(documents.keys_for(obj, new=obj in new))
         except Exception:  # never let indexing bookkeeping break a write
             log.exception("search: could not collect keys for %r", obj)
 
@@ -56,6 +58,19 @@ def index_keys(app, keys: list[str]) -> bool:
     except Exception:
         log.exception("search: indexing failed")
         return False
+
+
+def reindex(app, procs: int = 1, progress: Callable[[int], None] | None = None) -> int:
+    """Rebuild the whole index from the database into a new generation, swap it in, then apply the changes that
+    were saved while it ran (writers queue them instead of waiting for the rebuild)."""
+    from core.extensions import db
+
+    backend = app.extensions["search"].backend
+    with Session(db.engine) as session:
+        count = backend.rebuild(documents.iter_all(session), documents.vocabulary(session), progress=progress,
+                                procs=procs)
+    index_keys(app, [])
+    return count
 
 
 def install() -> None:

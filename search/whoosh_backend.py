@@ -1,7 +1,8 @@
 """Whoosh implementation of the search backend.
 
 Layout under SEARCH_INDEX_DIR: ``current`` (a symlink to the live generation directory ``gen-<ns>``),
-``pending.log`` (keys whose indexing failed, retried by the next writer), ``.lock`` (serialises creation).
+``pending.log`` (keys whose indexing failed or came in during a rebuild, applied by the next writer), ``.lock``
+(serialises creation), ``rebuild.lock`` (held while `flask search reindex` builds a new generation).
 
 Whoosh facts this follows (whoosh-reloaded 2.7.5): never ``Searcher.refresh()`` (wrong results after merges and
 deletes) — open a new searcher; one searcher per process, reopened only when ``up_to_date()`` is false or the
@@ -16,13 +17,13 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh import scoring, sorting
+from whoosh import scoring
 from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.highlight import ContextFragmenter, Formatter, get_text
 from whoosh.index import LockError
@@ -206,6 +207,7 @@ class WhooshBackend(SearchBackend):
         self._ix_dir: Path | None = None
         self._searcher = None
         self._term_cache: dict[int, dict[str, frozenset[str]]] = {}
+        self._unqueued: set[str] = set()  # keys the retry queue could not take (see _queue)
 
     # -- directories -------------------------------------------------------------------------------------------
     @contextmanager
@@ -276,29 +278,84 @@ class WhooshBackend(SearchBackend):
 
     # -- writing -------------------------------------------------------------------------------------------------
     def _queue(self, keys: Iterable[str]) -> None:
+        """Append keys to the retry queue. If the queue cannot be written (read-only or broken index root) the
+        keys stay in this process's memory for its next write, and the error is logged and reported by
+        ``write_problem()`` (`flask search check`, /healthz) instead of being dropped silently."""
         keys = [k for k in keys if k]
         if not keys:
             return
-        with self._file_lock("pending.log") as fh:
-            fh.seek(0, os.SEEK_END)
-            fh.write("".join(k + "\n" for k in keys))
+        try:
+            with self._file_lock("pending.log") as fh:
+                fh.seek(0, os.SEEK_END)
+                fh.write("".join(k + "\n" for k in keys))
+        except OSError as exc:
+            self._unqueued.update(keys)
+            log.error("search: cannot write the retry queue in %s (%s); %d changes wait in this process only: %s",
+                      self.root, exc, len(keys), ", ".join(keys[:20]))
 
     def pending(self) -> list[str]:
         path = self.root / "pending.log"
-        if not path.exists():
-            return []
-        return [line.strip() for line in path.read_text().splitlines() if line.strip()]
+        try:
+            queued = [line.strip() for line in path.read_text().splitlines() if line.strip()]
+        except OSError:
+            queued = []
+        return queued + sorted(self._unqueued - set(queued))
 
     def _take_pending(self) -> list[str]:
-        with self._file_lock("pending.log") as fh:
-            fh.seek(0)
-            keys = [line.strip() for line in fh.read().splitlines() if line.strip()]
-            fh.seek(0)
-            fh.truncate()
+        keys = sorted(self._unqueued)
+        self._unqueued.clear()
+        if (self.root / "pending.log").is_file():
+            with self._file_lock("pending.log") as fh:
+                fh.seek(0)
+                keys += [line.strip() for line in fh.read().splitlines() if line.strip()]
+                fh.seek(0)
+                fh.truncate()
         return keys
+
+    def write_problem(self) -> str | None:
+        """Why changes cannot be kept in step right now (the retry queue is not writable, or changes of this
+        process are waiting in memory only), or None."""
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            with open(self.root / "pending.log", "a"):
+                pass
+        except OSError as exc:
+            return f"Warteschlange {self.root / 'pending.log'} nicht beschreibbar: {exc.strerror or exc}"
+        if self._unqueued:
+            return f"{len(self._unqueued)} Änderungen warten nur im Speicher dieses Prozesses"
+        return None
+
+    def health(self) -> str:
+        problem = self.write_problem()
+        if problem:
+            raise SearchUnavailable(problem)
+        return super().health()
+
+    @contextmanager
+    def _rebuilding(self):
+        """Held for a whole rebuild: writers that find it taken queue their keys at once instead of waiting."""
+        with self._file_lock("rebuild.lock"):
+            yield
+
+    def rebuild_running(self) -> bool:
+        try:
+            with open(self.root / "rebuild.lock", "a+") as fh:
+                fcntl.flock(fh, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                fcntl.flock(fh, fcntl.LOCK_UN)
+        except BlockingIOError:
+            return True
+        except OSError:
+            return False
+        return False
 
     def apply(self, load, keys=()) -> bool:
         keys = list(keys)
+        if self.rebuild_running():
+            # The new generation is being built: queue now (a save must not wait for the rebuild); the rebuild's
+            # caller applies the queue to the new generation right after the swap.
+            self._queue(keys)
+            log.info("search: rebuild running; %d changes queued for after the swap", len(keys))
+            return False
         for _attempt in range(3):
             try:
                 ix = self._open()
@@ -310,6 +367,7 @@ class WhooshBackend(SearchBackend):
             if self.current_dir() != self._ix_dir:  # a reindex swapped generations while we waited
                 writer.cancel()
                 continue
+            retry: list[str] = []
             try:
                 retry = self._take_pending()
                 docs, deletes = load(retry)
@@ -328,38 +386,40 @@ class WhooshBackend(SearchBackend):
         return False
 
     def rebuild(self, documents, vocabulary, progress=None, procs=1) -> int:
-        """Build a fresh generation, swap it in atomically, drop the old one. Incremental writers wait for (and
-        then queue behind) the old generation's lock meanwhile, so no change made during the rebuild is lost."""
+        """Build a fresh generation, swap it in atomically, drop the old one. Meanwhile incremental writers queue
+        their keys at once (``rebuild_running()``); whoever rebuilds then applies the queue to the new generation
+        (search.indexer.reindex does), so no change made during the rebuild is lost or waits for it."""
         self.root.mkdir(parents=True, exist_ok=True)
-        old_dir = self.current_dir()
-        old_writer = None
-        if old_dir is not None and old_dir.exists():
+        with self._rebuilding():
+            old_dir = self.current_dir()
+            old_writer = None
+            if old_dir is not None and old_dir.exists():
+                try:  # a write that started before the rebuild finishes first, so the rebuild reads its commit
+                    old_writer = whoosh_index.open_dir(str(old_dir)).writer(timeout=60, delay=0.1)
+                except Exception:  # corrupt old index: rebuild anyway
+                    old_writer = None
+            new_dir = self.root / f"gen-{time.time_ns()}"
+            new_dir.mkdir(parents=True)
             try:
-                old_writer = whoosh_index.open_dir(str(old_dir)).writer(timeout=60, delay=0.1)
-            except Exception:  # corrupt old index: rebuild anyway
-                old_writer = None
-        new_dir = self.root / f"gen-{time.time_ns()}"
-        new_dir.mkdir(parents=True)
-        try:
-            ix = whoosh_index.create_in(str(new_dir), make_schema(analysis.build_wordset(vocabulary)))
-            kwargs = {"procs": procs, "multisegment": True, "limitmb": 256} if procs > 1 else {"limitmb": 256}
-            writer = ix.writer(**kwargs)
-            count = 0
-            for doc in documents:
-                writer.add_document(**document_fields(doc))
-                count += 1
-                if progress and count % 500 == 0:
+                ix = whoosh_index.create_in(str(new_dir), make_schema(analysis.build_wordset(vocabulary)))
+                kwargs = {"procs": procs, "multisegment": True, "limitmb": 256} if procs > 1 else {"limitmb": 256}
+                writer = ix.writer(**kwargs)
+                count = 0
+                for doc in documents:
+                    writer.add_document(**document_fields(doc))
+                    count += 1
+                    if progress and count % 500 == 0:
+                        progress(count)
+                writer.commit()
+                if progress:
                     progress(count)
-            writer.commit()
-            if progress:
-                progress(count)
-            self._swap(new_dir)
-        except BaseException:
-            shutil.rmtree(new_dir, ignore_errors=True)
-            raise
-        finally:
-            if old_writer is not None:
-                old_writer.cancel()
+                self._swap(new_dir)
+            except BaseException:
+                shutil.rmtree(new_dir, ignore_errors=True)
+                raise
+            finally:
+                if old_writer is not None:
+                    old_writer.cancel()
         if old_dir is not None and old_dir != new_dir:
             shutil.rmtree(old_dir, ignore_errors=True)
         with self._lock:

@@ -31,6 +31,6 @@ def test_switching_off_a_feature_lowers_its_own_kind(app):
         if feature in AT_INDEX_TIME:
             build_index(app)
         (s_on, mrr_on, _n), (s_off, mrr_off, _n) = full[kind], off[kind]
-        worse[feature] = (s_off < s_on or mrr_off < mrr_on, f"{kind}: s@3 {s_on:.2f}→{s_off:.2f}, "
-                                                              f"MRR {mrr_on:.2f}→{mrr_off:.2f}")
+        detail = f"{kind}: s@3 {s_on:.2f}→{s_off:.2f}, MRR {mrr_on:.2f}→{mrr_off:.2f}"
+        worse[feature] = (s_off < s_on or mrr_off < mrr_on, detail)
     assert all(lower for lower, _detail in worse.values()), worse

@@ -1,6 +1,5 @@
 """Each language feature of the analyzers, with examples."""
-from search.analysis import (NEGATIONS, build_wordset, fold, language_analyzer, query_language, rejoin_separable,
-                             words)
+from search.analysis import NEGATIONS, build_wordset, fold, language_analyzer, query_language, rejoin_separable, words
 
 VOCAB = build_wordset(["Router einrichten", "Passwort ändern", "WLAN Schlüssel", "Einrichtung Assistent"])
 
@@ -53,7 +52,7 @@ def test_compound_parts_may_be_the_singular_of_a_plural_in_the_content():
     analyzer = language_analyzer("de", vocab)
     closed = [t.text for t in analyzer("Fernbedienungsbatterie")]
     assert set(terms("Fernbedienung") + [t.text for t in analyzer("Batterien")]) <= set(closed)
-    assert set([t.text for t in analyzer("Batterien wechseln")]) <= set(t.text for t in analyzer("Batteriewechsel"))
+    assert {t.text for t in analyzer("Batterien wechseln")} <= {t.text for t in analyzer("Batteriewechsel")}
 
 
 def test_eln_verbs_meet_their_noun():
