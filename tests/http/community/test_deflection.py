@@ -92,3 +92,12 @@ def test_solved_first_keeps_other_results_in_order(app):
 @pytest.mark.parametrize("target", ["", "https://evil.example/", "//evil.example/x", "artikel/x"])
 def test_click_only_redirects_locally(client, target):
     assert client.get("/vorschlag/klick", query_string={**CLICK, "to": target}).status_code == 400
+
+
+def test_other_pages_can_show_the_figure_through_a_template_global(app, client):
+    from flask import render_template_string
+
+    client.get("/vorschlag/klick", query_string=CLICK)
+    with app.test_request_context("/"):
+        assert render_template_string("{% set d = deflection_stats(7) %}{{ d.days }}/{{ d.visitors }}/"
+                                      "{{ d.left_without_asking }}") == "7/1/1"

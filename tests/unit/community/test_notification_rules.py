@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from community import notifications, signals
 from community.notification_models import MailOutbox, Notification, NotificationSettings
+from core.errors import DomainError
 from core.extensions import db
 from tests.factories import make_user
 from tests.factories_notify import make_answer, make_question
@@ -115,7 +116,7 @@ def test_email_modes_instant_daily_off(app):
     db.session.commit()
     assert _outbox() == []
     assert [n.mail_state for n in _notes()] == ["pending", "none"]
-    with pytest.raises(Exception):
+    with pytest.raises(DomainError):
         notifications.set_email_mode(daily, "weekly")
 
 
