@@ -7,7 +7,7 @@ from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
-from core.models import utcnow
+from core.models import User, utcnow
 from kb.models import Category
 
 
@@ -50,3 +50,27 @@ class Video(db.Model):
     @property
     def is_published(self) -> bool:
         return self.status == "published"
+
+
+class VideoImport(db.Model):
+    """An import an editor started from the web page: what was asked, and (once the job ran) what came of it."""
+
+    __tablename__ = "video_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(1000))
+    download: Mapped[bool] = mapped_column(default=False)
+    category_slug: Mapped[str | None] = mapped_column(String(80))
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="queued")  # queued | running | done | failed
+    job_id: Mapped[str | None] = mapped_column(String(64))
+    created: Mapped[int] = mapped_column(default=0)
+    updated: Mapped[int] = mapped_column(default=0)
+    unchanged: Mapped[int] = mapped_column(default=0)
+    failed: Mapped[int] = mapped_column(default=0)
+    messages: Mapped[list[str]] = mapped_column(JSON, default=list)  # per-video errors and warnings
+    error: Mapped[str] = mapped_column(Text, default="")  # why the source as a whole failed
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    finished_at: Mapped[datetime | None]
+
+    requested_by: Mapped[User | None] = relationship()

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, url_for
 from flask_babel import gettext as _
@@ -15,7 +16,7 @@ from core.extensions import db
 from core.models import AuditLog
 from core.permissions import is_editor
 from kb.models import Article, Category
-from kb.videos.models import Video
+from kb.videos.models import Video, VideoImport
 
 STATUSES = ("published", "hidden")
 TAG_RE = re.compile(r"^[\w][\w .+-]{0,39}$", re.UNICODE)
@@ -267,3 +268,40 @@ def set_status(actor, video: Video, status: str, *, audit: bool = True) -> Video
                                 details={"before": video.status, "after": status}))
     video.status = status
     return video
+
+
+# --- imports from the editor page ---------------------------------------------------------------------------
+
+IMPORT_URL_MAX = 1000
+
+
+def check_import_url(raw: str | None) -> str:
+    """An http(s) address of a video, playlist or channel (files on the server are for the CLI only)."""
+    url = (raw or "").strip()
+    parts = urlsplit(url) if len(url) <= IMPORT_URL_MAX else None
+    if (parts is None or parts.scheme.lower() not in {"http", "https"} or not parts.hostname
+            or any(ch.isspace() or ord(ch) < 32 for ch in url)):
+        raise DomainError(_("Bitte geben Sie die vollständige Adresse (http:// oder https://) eines Videos, einer "
+                            "Playlist oder eines Kanals an."), code="invalid_url", status=422,
+                          details={"source": "invalid_url"})
+    return url
+
+
+def start_import(actor, source: str, *, download: bool = False, category_slug: str | None = None) -> VideoImport:
+    """Record an import request (the caller commits, then enqueues kb.videos.jobs:import_source)."""
+    if not is_editor(actor):
+        raise PermissionDenied(_("Nur die Redaktion darf Videos importieren."))
+    url = check_import_url(source)
+    if category_slug and db.session.execute(
+            db.select(Category.id).where(Category.slug == category_slug)).first() is None:
+        raise DomainError(_("Unbekannte Kategorie."), code="invalid_category", status=422)
+    record = VideoImport(source=url, download=bool(download), category_slug=category_slug or None,
+                         requested_by_id=actor.id, status="queued", messages=[])
+    db.session.add(record)
+    db.session.flush()
+    return record
+
+
+def recent_imports(limit: int = 10) -> list[VideoImport]:
+    return list(db.session.execute(db.select(VideoImport).order_by(VideoImport.created_at.desc(),
+                                                                   VideoImport.id.desc()).limit(limit)).scalars())

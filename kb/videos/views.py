@@ -7,12 +7,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from core.errors import DomainError
+from core import jobs
+from core.errors import DomainError, NotFound
 from core.extensions import db
-from core.permissions import editor_required, is_editor
+from core.permissions import editor_required, is_admin, is_editor
 from kb import services as kb_services
-from kb.videos import services
-from kb.videos.forms import VideoCurationForm, VideoStatusForm
+from kb.videos import importer, services
+from kb.videos.forms import VideoCurationForm, VideoImportForm, VideoStatusForm
+from kb.videos.models import VideoImport
 
 bp = Blueprint("videos", __name__)
 
@@ -33,6 +35,10 @@ def player_context(video, start: int = 0) -> dict:
         "page_url": services.detail_url(video),
         "format_time": services.format_time,
     }
+
+
+def _category_choices() -> list[SelectChoice]:
+    return [SelectChoice("", _("– keine –"))] + [SelectChoice(c.slug, c.name_de) for c in kb_services.categories()]
 
 
 @bp.route("/videos")
@@ -66,8 +72,7 @@ def detail(id: str):
 def edit(id: str):
     video = services.visible_video(id, current_user)
     form = VideoCurationForm()
-    form.category.choices = [SelectChoice("", _("– keine –"))] + [SelectChoice(c.slug, c.name_de)
-                                                                  for c in kb_services.categories()]
+    form.category.choices = _category_choices()
     if request.method == "GET":
         form.category.data = video.category.slug if video.category else ""
         form.tags.data = ", ".join(video.tags or [])
@@ -129,3 +134,54 @@ def caption(id: str, index: int):
 def thumbnail(id: str):
     video = services.visible_video(id, current_user)
     return _send(video.thumbnail_path)
+
+
+# --- import from the editor pages ---------------------------------------------------------------------------
+
+def _import_page(form: VideoImportForm, status: int = 200):
+    return render_template("videos/import.html", form=form, imports=services.recent_imports()), status
+
+
+@bp.route("/redaktion/videos/import", methods=["GET", "POST"])
+@editor_required
+def import_videos():
+    """An editor pastes a video, playlist or channel URL; the import runs as a job (inline without Redis)."""
+    form = VideoImportForm()
+    form.category.choices = _category_choices()
+    if request.method == "GET":
+        return _import_page(form)
+    if not form.validate_on_submit():
+        return _import_page(form, 422)
+    try:
+        record = services.start_import(current_user, form.source.data, download=form.download.data,
+                                       category_slug=form.category.data or None)
+    except DomainError as exc:
+        db.session.rollback()
+        if exc.status == 403:
+            raise
+        form.source.errors = [*form.source.errors, exc.message]
+        return _import_page(form, 422)
+    db.session.commit()
+    import_id = record.id
+    try:
+        job_id = jobs.enqueue("kb.videos.jobs:import_source", import_id)
+    except importer.ImportSourceError:
+        job_id = None  # inline run: the failure is recorded on the import and shown on its page
+    except Exception:  # an unexpected error inline: recorded by the task as well; logged here, never a 500
+        db.session.rollback()
+        current_app.logger.exception("video import %s failed", import_id)
+        job_id = None
+    if job_id is not None:
+        db.session.get(VideoImport, import_id).job_id = job_id
+        db.session.commit()
+    return redirect(url_for("videos.import_status", import_id=import_id), 303)
+
+
+@bp.route("/redaktion/videos/import/<int:import_id>")
+@editor_required
+def import_status(import_id: int):
+    record = db.session.get(VideoImport, import_id)
+    if record is None:
+        raise NotFound(_("Diesen Import gibt es nicht."))
+    return render_template("videos/import_status.html", record=record, queued=jobs.uses_queue(),
+                           jobs_url=url_for("accounts.failed_jobs") if is_admin(current_user) else None)
