@@ -11,11 +11,16 @@ from content.services import SLUG_MAX, SUMMARY_MAX, TITLE_MAX
 LANGUAGE_CHOICES = [SelectChoice("de", _l("Deutsch")), SelectChoice("en", _l("Englisch"))]
 
 
+def _category_id(value):
+    """The select's value → a category id; the empty placeholder option → None (then "required" applies)."""
+    return int(value) if value not in (None, "") else None
+
+
 class ArticleForm(FlaskForm):
     title = StringField(_l("Titel"), validators=[DataRequired(), Length(max=TITLE_MAX)])
     slug = StringField(_l("Adresse (Slug)"), validators=[Optional(), Length(max=SLUG_MAX)])
     summary = TextAreaField(_l("Zusammenfassung"), validators=[Optional(), Length(max=SUMMARY_MAX)])
-    category = SelectField(_l("Kategorie"), coerce=int, validators=[DataRequired()])
+    category = SelectField(_l("Kategorie"), coerce=_category_id, validators=[DataRequired()])
     tags = StringField(_l("Schlagwörter"), validators=[Optional(), Length(max=1000)])
     lang = SelectField(_l("Sprache"), choices=LANGUAGE_CHOICES, default="de")
     review_by = DateField(_l("Prüfen bis"), validators=[Optional()])

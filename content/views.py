@@ -108,7 +108,9 @@ def article_list():
 def _form(article=None) -> ArticleForm:
     """The editor form: for a published article with a pending change, that change (editors continue it)."""
     form = ArticleForm(obj=None if request.method == "POST" else article)
-    form.category.choices = [SelectChoice(c.id, c.name_de) for c in services.categories()]
+    # A required <select> starts with an empty placeholder (HTML); choosing none is then a field error.
+    form.category.choices = [SelectChoice("", _("– Kategorie wählen –"))] + [
+        SelectChoice(c.id, c.name_de) for c in services.categories()]
     if request.method == "GET" and article is not None:
         pending = services.pending_data(article)
         if pending is not None:
@@ -154,7 +156,7 @@ def _editor_page(form: ArticleForm, article=None, preview=None, status: int = 20
         preview = render_markdown(body) if body is not None else None
     return render_template("content/edit.html", form=form, article=article, preview=preview, pending=pending,
                            body_html=expand_shortcodes(article.body_html) if article is not None else "",
-                           transition_form=TransitionForm(), no_categories=not form.category.choices), status
+                           transition_form=TransitionForm(), no_categories=len(form.category.choices) < 2), status
 
 
 def _save(form: ArticleForm, article=None):
