@@ -134,7 +134,17 @@
       if (checkbox) {
         checkbox.checked = always;
         checkbox.addEventListener("change", function () {
-          if (!checkbox.checked) { remember(false); }
+          // Unticking withdraws the consent at once; ticking counts only with a loaded video (a click on
+          // "Video laden" stands for consent). Every player on the page shows the same choice.
+          if (!checkbox.checked) {
+            remember(false);
+          } else if (player.getAttribute("data-state") === "loaded") {
+            remember(true);
+          }
+          players.forEach(function (other) {
+            var box = other.querySelector("[data-video-always]");
+            if (box && box !== checkbox) { box.checked = checkbox.checked; }
+          });
         });
       }
       if (button) {

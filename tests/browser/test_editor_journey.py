@@ -84,6 +84,47 @@ def test_editor_drafts_previews_submits_and_another_editor_publishes(page, base_
     assert third_party_requests == []
 
 
+def test_a_change_to_the_published_article_waits_for_the_second_editor(page, base_url, live_app,
+                                                                      third_party_requests):
+    """Runs after the journey above: the author edits the live article; customers keep the published text
+    until the other editor publishes the change."""
+    setup_users(live_app)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    log_in(page, base_url, "journey-autorin")
+    page.goto(f"{base_url}/redaktion/artikel")
+    page.get_by_role("link", name="Router-Lämpchen verstehen").click()
+    expect(page.get_by_text("Ihre Änderungen gehen erst online")).to_be_visible()
+    body = page.get_by_label("Text (Markdown)")
+    body.press("End")
+    body.type("\n\nLeuchtet es **orange**, läuft ein Update.")
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.get_by_text("wartet auf die Prüfung durch ein anderes Redaktionsmitglied")).to_be_visible()
+    expect(page.get_by_role("heading", name="Änderung wartet auf Prüfung")).to_be_visible()
+    expect(page.get_by_role("button", name="Änderung veröffentlichen")).to_have_count(0)
+    log_out(page)
+
+    page.context.clear_cookies()
+    page.goto(f"{base_url}/artikel/router-laempchen-verstehen")
+    expect(page.get_by_text("starten Sie den Router neu")).to_be_visible()
+    expect(page.get_by_text("läuft ein Update")).to_have_count(0)
+
+    log_in(page, base_url, "journey-pruefer")
+    page.get_by_role("link", name="Redaktion").click()
+    changes = page.locator("section", has=page.get_by_role("heading", name="Änderungen an veröffentlichten Artikeln"))
+    changes.get_by_role("link", name="Router-Lämpchen verstehen").click()
+    page.get_by_role("link", name="Unterschiede zur veröffentlichten Fassung").click()
+    expect(page.locator("ins", has_text="läuft ein Update")).to_be_visible()
+    page.go_back()
+    page.get_by_role("button", name="Änderung veröffentlichen").click()
+    expect(page.get_by_text("Die Änderung ist veröffentlicht.")).to_be_visible()
+    log_out(page)
+
+    page.context.clear_cookies()
+    page.goto(f"{base_url}/artikel/router-laempchen-verstehen")
+    expect(page.get_by_text("läuft ein Update")).to_be_visible()
+    assert third_party_requests == []
+
+
 def test_editor_pages_fit_a_360px_phone(page, base_url, live_app):
     setup_users(live_app)
     page.set_viewport_size({"width": 360, "height": 740})
@@ -91,7 +132,7 @@ def test_editor_pages_fit_a_360px_phone(page, base_url, live_app):
     page.get_by_label("Benutzername oder E-Mail").fill("journey-autorin")
     page.get_by_label("Passwort").fill(PASSWORD)
     page.get_by_role("button", name="Anmelden").click()
-    for path in ("/redaktion", "/redaktion/artikel", "/redaktion/artikel/neu"):
+    for path in ("/redaktion", "/redaktion/artikel", "/redaktion/artikel/neu", "/redaktion/videos/import"):
         page.goto(f"{base_url}{path}")
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
