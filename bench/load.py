@@ -23,7 +23,8 @@ import time
 from contextlib import ExitStack
 from pathlib import Path
 
-from bench.server import ROOT, Gunicorn, app_env, fetch, temporary_postgres_database
+from bench.server import (ROOT, Gunicorn, app_env, fetch, prepare_site, sqlalchemy_url,
+                          temporary_postgres_database)
 
 BENCH_USERS = 50
 ARTICLE_RATIO = 0.5
@@ -33,50 +34,6 @@ READS = ("article page", "category page", "search API", "question page")
 
 def log(message: str) -> None:
     print(message, flush=True)
-
-
-def prepare(env: dict, tmp: Path) -> dict:
-    """Migrate, load the demo content, index, create bench users with tokens and a question to answer."""
-    os.environ.update(env)
-    from flask_migrate import upgrade
-
-    from core import accounts, create_app
-    from core.extensions import db
-
-    app = create_app()
-    with app.app_context():
-        upgrade()
-        from content.demo import load_demo
-        load_demo(lambda line: None)
-        result = app.test_cli_runner().invoke(args=["search", "reindex"])
-        if result.exit_code != 0:
-            raise SystemExit(f"setup: search reindex failed: {result.output[-300:]}")
-        users = [accounts.create_user(f"bench{i}", f"bench{i}@bench.invalid", "bench-password-123")
-                 for i in range(BENCH_USERS + 6)]
-        tokens = [accounts.issue_token(user) for user in users]
-        db.session.commit()
-        client = app.test_client()
-
-        def post(path, token, payload):
-            response = client.post(path, json=payload, headers={"Authorization": f"Bearer {token}"})
-            if response.status_code != 201:
-                raise SystemExit(f"setup: POST {path} answered {response.status_code}: "
-                                 f"{response.get_data(as_text=True)[:200]}")
-            return response.get_json()
-
-        authors, voters = tokens[BENCH_USERS:], tokens[:BENCH_USERS]
-        question = post("/api/v1/questions", authors[0], {
-            "title": "Internet bricht abends immer wieder ab", "category": "internet", "tags": ["internet"],
-            "body": "Seit einer Woche bricht die Verbindung jeden Abend gegen 20 Uhr ab. Das Modem blinkt orange."})
-        answer_ids = [post(f"/api/v1/questions/{question['id']}/answers", token,
-                           {"body": f"Vorschlag {i}: Modem neu starten und das Koaxialkabel pruefen."})["id"]
-                      for i, token in enumerate(authors[1:], 1)]
-        article = client.get("/api/v1/articles").get_json()["items"][0]
-        (tmp / "tokens.txt").write_text("\n".join(voters) + "\n")
-        db.session.remove()
-        db.engine.dispose()
-    return {"question": question["id"], "answers": answer_ids, "article": article["slug"],
-            "category": article["category"]}
 
 
 def wrk(url: str, seconds: int, connections: int, script: str, env: dict | None = None) -> dict:
@@ -90,32 +47,23 @@ def wrk(url: str, seconds: int, connections: int, script: str, env: dict | None 
     return json.loads(line[-1])
 
 
-def verify_writes(env: dict, setup: dict, writes: dict) -> dict:
-    os.environ.update(env)
-    from sqlalchemy import func, select
+def verify_writes(database_url: str, setup: dict, writes: dict) -> dict:
+    """Count what the database holds after the write run (plain SQL: the bench process stays out of the app)."""
+    from sqlalchemy import create_engine, text
 
-    from core import create_app
-    from core.extensions import db
-    from core.models import User
-
-    app = create_app()
-    with app.app_context():
-        from community.models import Answer, ReputationEvent, Vote
-        rows = db.session.execute(select(func.count()).select_from(Answer)
-                                  .where(Answer.question_id == setup["question"])).scalar()
-        accepted = len(setup["answers"]) + writes["answers_created"]
-        score_mismatches = 0
-        for answer in db.session.execute(select(Answer).where(Answer.question_id == setup["question"])).scalars():
-            votes = db.session.execute(select(func.coalesce(func.sum(Vote.value), 0))
-                                       .where(Vote.post_type == "answer", Vote.post_id == answer.id)).scalar()
-            score_mismatches += int(votes != answer.score)
-        ledger = dict(db.session.execute(select(ReputationEvent.user_id, func.sum(ReputationEvent.points))
-                                         .where(ReputationEvent.reversed_at.is_(None))
-                                         .group_by(ReputationEvent.user_id)).all())
-        reputation_mismatches = sum(1 for user in db.session.execute(select(User)).scalars()
-                                    if (user.reputation or 0) != int(ledger.get(user.id) or 0))
-        db.session.remove()
-        db.engine.dispose()
+    engine = create_engine(sqlalchemy_url(database_url))
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT count(*) FROM community_answers WHERE question_id = :q"),
+                            {"q": setup["question"]}).scalar()
+        score_mismatches = conn.execute(text(
+            "SELECT count(*) FROM community_answers a WHERE a.question_id = :q AND a.score != COALESCE("
+            "(SELECT sum(v.value) FROM community_votes v WHERE v.post_type = 'answer' AND v.post_id = a.id), 0)"),
+            {"q": setup["question"]}).scalar()
+        reputation_mismatches = conn.execute(text(
+            "SELECT count(*) FROM users u WHERE COALESCE(u.reputation, 0) != COALESCE((SELECT sum(e.points) "
+            "FROM community_reputation_events e WHERE e.user_id = u.id AND e.reversed_at IS NULL), 0)")).scalar()
+    engine.dispose()
+    accepted = len(setup["answers"]) + writes["answers_created"]
     # A request wrk gave up on at the end of the run may still have committed: more rows than 201s is fine.
     return {"answers_in_db": rows, "answers_acknowledged": accepted, "lost_answers": max(0, accepted - rows),
             "score_mismatches": score_mismatches, "reputation_mismatches": reputation_mismatches}
@@ -130,7 +78,7 @@ def measure(name: str, args) -> dict:
             database_url = stack.enter_context(temporary_postgres_database("hc_bench"))
         env = app_env(tmp, database_url)
         log(f"== {name}: preparing (migrate, demo content, index, {BENCH_USERS} users) ==")
-        setup = prepare(env, tmp)
+        setup = prepare_site(env, tmp, BENCH_USERS)
         minimal = stack.enter_context(Gunicorn("bench.minimal_app:app", env, tmp, name="minimal",
                                                probe="/_bench/minimal"))
         site = stack.enter_context(Gunicorn("wsgi:app", env, tmp, name="site"))
@@ -158,7 +106,7 @@ def measure(name: str, args) -> dict:
         results["load_after"] = os.getloadavg()
         site.stop()
         minimal.stop()
-        results["writes"] = {**writes, **verify_writes(env, setup, writes)}
+        results["writes"] = {**writes, **verify_writes(database_url, setup, writes)}
     shutil.rmtree(tmp, ignore_errors=True)
     return results
 

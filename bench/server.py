@@ -21,7 +21,7 @@ GUNICORN_CONF = ROOT / "core" / "gunicorn_conf.py"
 PG_ADMIN = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
-def _sqlalchemy_url(url: str) -> str:
+def sqlalchemy_url(url: str) -> str:
     return url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith("postgresql://") else url
 
 
@@ -31,9 +31,10 @@ def temporary_postgres_database(prefix: str = "hc_bench", admin_url: str = PG_AD
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
-    base = make_url(_sqlalchemy_url(admin_url))
+    base = make_url(sqlalchemy_url(admin_url))
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    # pre-ping: the fault checks restart PostgreSQL, which kills the pooled connection this engine keeps
+    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT", pool_pre_ping=True)
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     try:
@@ -57,6 +58,17 @@ def flask(env: dict, *args: str, check: bool = True) -> subprocess.CompletedProc
     """`flask --app wsgi …` in a subprocess with the app's environment."""
     return subprocess.run([str(BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT, env={**os.environ, **env},
                           capture_output=True, text=True, check=check, timeout=600)
+
+
+def prepare_site(env: dict, tmp: Path, users: int) -> dict:
+    """bench/prepare.py in a subprocess with the app's environment; returns its setup.json."""
+    import json
+    tmp.mkdir(parents=True, exist_ok=True)
+    result = subprocess.run([sys.executable, "-m", "bench.prepare", str(tmp), str(users)], cwd=ROOT,
+                            env={**os.environ, **env}, capture_output=True, text=True, timeout=900)
+    if result.returncode != 0:
+        raise RuntimeError(f"prepare failed: {result.stderr[-1500:]}")
+    return json.loads((tmp / "setup.json").read_text())
 
 
 def fetch(url: str, method: str = "GET", data: bytes | None = None, headers: dict | None = None,
@@ -83,8 +95,12 @@ class Gunicorn:
     """gunicorn -c core/gunicorn_conf.py APP, on its own port, stopped by the master pid from its pid file."""
 
     def __init__(self, app_spec: str, env: dict, tmp: Path, *, port: int | None = None, workers: int = 2,
-                 name: str = "gunicorn", probe: str = "/healthz"):
+                 name: str = "gunicorn", probe: str = "/healthz", respect_permissions: bool = False):
         self.app_spec, self.env, self.tmp, self.name, self.probe = app_spec, env, tmp, name, probe
+        # As root, file permissions don't bind; drop the override so a read-only folder is read-only to the app.
+        self.prefix = (["setpriv", "--inh-caps=-dac_override,-dac_read_search",
+                        "--bounding-set=-dac_override,-dac_read_search", "--"]
+                       if respect_permissions and os.geteuid() == 0 else [])
         self.port = port or free_port()
         self.workers = workers
         self.pidfile = tmp / f"{name}.pid"
@@ -99,7 +115,7 @@ class Gunicorn:
         self.tmp.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, **self.env, "WEB_CONCURRENCY": str(self.workers)}
         self.process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "-c", str(GUNICORN_CONF), "--bind", f"127.0.0.1:{self.port}",
+            [*self.prefix, str(BIN / "gunicorn"), "-c", str(GUNICORN_CONF), "--bind", f"127.0.0.1:{self.port}",
              "--pid", str(self.pidfile), self.app_spec],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=self.logfile.open("w"))
         deadline = time.monotonic() + wait

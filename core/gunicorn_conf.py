@@ -13,3 +13,6 @@ keepalive = 2
 accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# gunicorn's control socket defaults to one path per user (~/.gunicorn/gunicorn.ctl): a second server on the same
+# machine (benchmark baseline, a staging copy) would take it over. We stop by pid file, so we don't need it.
+control_socket_disable = True

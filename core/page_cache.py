@@ -87,8 +87,11 @@ def _anonymous_request(app: Flask) -> bool:
 
 
 def _key() -> tuple:
-    from flask_babel import get_locale
-    return request.host, request.full_path, str(get_locale())
+    # Raw WSGI values: request.full_path and Babel's Locale objects cost more than the rest of a hit.
+    from core.i18n import select_locale
+    environ = request.environ
+    return (environ.get("HTTP_HOST", ""), environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", ""),
+            environ.get("QUERY_STRING", ""), select_locale())
 
 
 def _serve_cached():
