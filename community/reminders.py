@@ -67,7 +67,8 @@ def _marked(question_ids: list[int], level: str) -> set[int]:
 def _unanswered_since(cutoff: datetime) -> list[Question]:
     return db.session.scalars(select(Question).where(
         Question.is_hidden.is_(False), Question.status == "open", Question.is_locked.is_(False),
-        Question.first_answer_at.is_(None), Question.created_at <= cutoff).order_by(Question.created_at, Question.id)).all()
+        Question.first_answer_at.is_(None), Question.created_at <= cutoff)
+        .order_by(Question.created_at, Question.id)).all()
 
 
 def _hours(question: Question, now: datetime) -> int:
@@ -138,20 +139,19 @@ def notify_waiting(now: datetime | None = None) -> Summary:
     return summary
 
 
-def _run(task: str, command: str):
+def _run(task, command: str):
     """Queue the job when REDIS_URL is set (the worker runs and retries it) and return None; otherwise run it now,
     as core.jobs.enqueue would inline, and commit, returning its result for the command's summary."""
-    from community import jobs as community_jobs
     from core import jobs
 
     if jobs.uses_queue():
         try:
-            job_id = jobs.enqueue(task)
+            job_id = jobs.enqueue(f"{task.__module__}:{task.__name__}")
         except Exception as error:  # Redis unreachable: one line, never a traceback
             raise click.ClickException(f"Job-Warteschlange nicht erreichbar: {error}") from None
         click.echo(f"{command}: als Hintergrund-Job {job_id} eingereiht (Fehlschläge: flask jobs failed).")
         return None
-    result = getattr(community_jobs, task.partition(":")[2])()
+    result = task()
     db.session.commit()
     return result
 
@@ -159,14 +159,17 @@ def _run(task: str, command: str):
 @click.command("notify-waiting")
 def notify_waiting_command():
     """Unbeantwortete Fragen an Superuser/Team melden, Fragende an die Lösung erinnern (für cron)."""
+    from community import jobs as community_jobs
+
     try:
         thresholds()  # a wrong setting is reported here, not only in the worker's failed jobs
-        summary = _run("community.jobs:notify_waiting", "notify-waiting")
+        summary = _run(community_jobs.notify_waiting, "notify-waiting")
     except IntegrityError:
         db.session.rollback()
-        raise click.ClickException("Ein anderer notify-waiting-Lauf war gleichzeitig aktiv; bitte erneut starten.")
+        raise click.ClickException(
+            "Ein anderer notify-waiting-Lauf war gleichzeitig aktiv; bitte erneut starten.") from None
     except ValueError as error:
-        raise click.ClickException(str(error))
+        raise click.ClickException(str(error)) from None
     if summary is not None:
         click.echo(summary.line())
     _site_url_hint()
@@ -175,7 +178,9 @@ def notify_waiting_command():
 @click.command("send-digests")
 def send_digests_command():
     """Tägliche Zusammenfassungen senden (eine E-Mail pro Person und Tag; für cron)."""
-    count = _run("community.jobs:send_digests", "send-digests")
+    from community import jobs as community_jobs
+
+    count = _run(community_jobs.send_digests, "send-digests")
     if count is not None:
         click.echo(f"send-digests: {count} Zusammenfassungen versendet.")
     _site_url_hint()
