@@ -55,7 +55,8 @@ class SearchDocument(db.Model):
     """PostgreSQL backend: one indexed article, video or question (derived data; `flask search reindex` rebuilds).
 
     ``tsv`` holds title (weight A), tags (B) and body (C), analysed with the item's language configuration;
-    ``title_tsv`` the folded title words for suggest-as-you-type; ``body`` only the part snippets are cut from."""
+    ``title_tsv`` the prefixes of the folded title words, for suggest-as-you-type; ``body`` only the part snippets
+    are cut from."""
 
     __tablename__ = "search_documents"
 
@@ -72,7 +73,8 @@ class SearchDocument(db.Model):
     cues: Mapped[list] = mapped_column(JSON, default=list)  # [[start second, text], ...]
     chapters: Mapped[list] = mapped_column(JSON, default=list)
     boost: Mapped[float] = mapped_column(Float, default=1.0)
-    version: Mapped[str] = mapped_column(String(64), default="")
+    version: Mapped[str] = mapped_column(Text, default="")
+    spelling: Mapped[str] = mapped_column(Text, default="")  # its words in search_words.df, for exact updates
     tsv: Mapped[str | None] = mapped_column(TSVector)
     title_tsv: Mapped[str | None] = mapped_column(TSVector)
 

@@ -1,10 +1,11 @@
 """Relevance gate over the demo content, per backend: success@3 at least 0.85 on Whoosh (target 0.90) and at
-least 0.90 on PostgreSQL full text (measured 0.96 there; tests/search_eval/run.py --backend postgres)."""
+least 0.90 on PostgreSQL full text (measured 1.00, MRR 0.95 over 100 queries: tests/search_eval/run.py --backend
+postgres)."""
 from tests.search_backends import both, search_backend  # noqa: F401  (autouse fixture)
 from tests.search_eval import loader
 from tests.search_eval.run import build_index, evaluate, load_queries
 
-FLOORS = {"whoosh": (0.85, 0.75), "postgres": (0.90, 0.80)}  # (success@3, MRR)
+FLOORS = {"whoosh": (0.85, 0.75), "postgres": (0.90, 0.85)}  # (success@3, MRR)
 
 
 def test_at_least_60_queries_of_every_kind():
