@@ -21,15 +21,13 @@ from flask import Flask, Response, current_app, g, request, session
 # freshness mark Flask-Login leaves in any non-empty session (meaningless without a user id).
 ANONYMOUS_SESSION_KEYS = {"csrf_token", "lang", "_fresh"}
 DEFAULT_SECONDS = 10
-_TOKEN_HOLE = "\x00csrf\x00"
 _MARK = "page_cache_endpoints"
 
 
 @dataclass
 class _Entry:
-    body: str
+    parts: list[bytes]  # the encoded page, split where the visitor's CSRF token goes
     mimetype: str
-    has_token: bool
     expires: float
 
 
@@ -102,10 +100,11 @@ def _serve_cached():
     entry = app.extensions["page_cache"].get(g.page_cache_key)
     if entry is None:
         return None
-    body = entry.body
-    if entry.has_token:
+    if len(entry.parts) > 1:
         from flask_wtf.csrf import generate_csrf
-        body = body.replace(_TOKEN_HOLE, generate_csrf())
+        body = generate_csrf().encode().join(entry.parts)
+    else:
+        body = entry.parts[0]
     response = Response(body, mimetype=entry.mimetype)
     response.headers["X-Page-Cache"] = "hit"
     return response
@@ -120,13 +119,11 @@ def _store(response: Response) -> Response:
             or "Set-Cookie" in response.headers or cache_control.private or cache_control.no_store
             or not set(session.keys()) <= ANONYMOUS_SESSION_KEYS):
         return response
-    body = response.get_data(as_text=True)
+    body = response.get_data()
     token = g.get("csrf_token")
-    has_token = bool(token) and token in body
-    if has_token:
-        body = body.replace(token, _TOKEN_HOLE)
+    parts = body.split(token.encode()) if token else [body]
     app = current_app
-    app.extensions["page_cache"].put(key, _Entry(body, response.mimetype, has_token,
+    app.extensions["page_cache"].put(key, _Entry(parts, response.mimetype,
                                                  time.monotonic() + app.config["PAGE_CACHE_SECONDS"]))
     response.headers["X-Page-Cache"] = "miss"
     return response
