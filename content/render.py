@@ -29,6 +29,7 @@ from bleach.linkifier import LinkifyFilter
 from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
+from markupsafe import Markup
 
 ALLOWED_TAGS = frozenset({
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h2", "h3", "h4", "h5",
@@ -233,18 +234,24 @@ def render_markdown(source: str, *, toc: bool = True, defer_shortcodes: bool = F
     return Rendered(html=body, toc_html=toc_html, headings=headings, shortcodes=found)
 
 
-def expand_shortcodes(stored_html: str) -> str:
+def expand_shortcodes(stored: str) -> str:
     """Stored HTML with shortcode markers → HTML with the current trusted output of each shortcode."""
     def expand(match: re.Match) -> str:
         renderer = _shortcodes.get(match["name"])
         return (renderer(match["arg"]) or "") if renderer else ""
 
-    return MARKER.sub(expand, stored_html or "")
+    return MARKER.sub(expand, stored or "")
 
 
-def shortcode_args(stored_html: str, name: str) -> list[str]:
+def stored_html(stored: str) -> Markup:
+    """Stored (already sanitized) HTML ready for a template: shortcodes expanded, marked safe. Only for what
+    render_markdown produced."""
+    return Markup(expand_shortcodes(stored))
+
+
+def shortcode_args(stored: str, name: str) -> list[str]:
     """The arguments of every ``[[name:…]]`` marker in stored HTML (e.g. which videos an article embeds)."""
-    return [match["arg"] for match in MARKER.finditer(stored_html or "") if match["name"] == name]
+    return [match["arg"] for match in MARKER.finditer(stored or "") if match["name"] == name]
 
 
 _TAG = re.compile(r"<[^>]+>")

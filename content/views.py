@@ -12,7 +12,7 @@ from wtforms import SelectChoice
 
 from content import permissions, services, workflow
 from content.forms import ArticleForm, EmptyForm, TransitionForm
-from content.render import expand_shortcodes, render_markdown
+from content.render import render_markdown
 from content.revisions import diff_revisions, get_revision, live_revision_number, revisions_of
 from core.errors import DomainError
 from core.extensions import db
@@ -155,7 +155,6 @@ def _editor_page(form: ArticleForm, article=None, preview=None, status: int = 20
         body = services.pending_data(article).body_md if pending else None
         preview = render_markdown(body) if body is not None else None
     return render_template("content/edit.html", form=form, article=article, preview=preview, pending=pending,
-                           body_html=expand_shortcodes(article.body_html) if article is not None else "",
                            transition_form=TransitionForm(), no_categories=len(form.category.choices) < 2), status
 
 

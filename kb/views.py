@@ -10,7 +10,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from content.render import expand_shortcodes
 from core.errors import DomainError, wants_json
 from core.extensions import db, limiter
 from core.permissions import editor_required
@@ -121,8 +120,7 @@ def article(slug: str):
 
 def _render_article(article, key, notice: str = "", comment_form=None, status: int = 200):
     return render_template(
-        "kb/article.html", article=article, body_html=expand_shortcodes(article.body_html),
-        related=services.related_articles(article),
+        "kb/article.html", article=article, related=services.related_articles(article),
         feedback=services.visitor_feedback(article, key), notice=notice,
         feedback_form=FeedbackForm(), comment_form=comment_form or FeedbackCommentForm(),
         community_url=optional_url("community.index"), ask_url=optional_url("community.ask")), status

@@ -1,7 +1,8 @@
 """`[[video:ID]]` and `[[video:ID@90]]` in articles: the same trusted consent stand-in as the video page.
 
-Rendered on save (inside an app context, maybe without a request: the CLI imports articles too), so the
-template gets plain paths and no request-bound globals.
+Articles store a marker and get this HTML when they are served (content.render.expand_shortcodes), so a video
+hidden or shown later, and new asset hashes, show at once. Other Markdown (forum posts, the editor preview) is
+rendered inline, possibly without a request (CLI), hence the test request context below.
 """
 from __future__ import annotations
 

@@ -100,3 +100,12 @@ def test_a_video_imported_after_the_article_was_saved_appears(app, client):
     make_video("spaeter0001")
     db.session.commit()
     assert 'data-video-id="spaeter0001"' in client.get(f"/artikel/{article.slug}").get_data(as_text=True)
+
+
+def test_template_filter_expands_stored_html_for_other_packages(app):
+    from flask import render_template_string
+    make_video("abcDEF12345")
+    stored = render_markdown("[[video:abcDEF12345]]\n\n<b>fett</b>", defer_shortcodes=True).html
+    with app.test_request_context("/"):
+        html = render_template_string("{{ html|expand_shortcodes }}", html=stored)
+    assert "data-video-player" in html and "<b>fett</b>" in html
