@@ -1,10 +1,16 @@
 """PostgreSQL full-text implementation of the search backend (SEARCH_BACKEND=postgres): the index lives in the
 application's own PostgreSQL database, so several app servers share it without a shared Whoosh directory.
 
-Tables (search/models.py, migration 0008): ``search_documents`` (one row per item: a weighted tsvector, title A >
+Tables (search/models.py, migration 0009): ``search_documents`` (one row per item: a weighted tsvector, title A >
 tags B > body C, built with the ``hc_german`` or ``hc_english`` configuration of the item's language, plus what a
-hit shows), ``search_words`` (the folded vocabulary: spelling candidates found by pg_trgm similarity, and the
-decompounding word list) and ``search_pending`` (keys whose indexing failed, retried by the next writer).
+hit shows), ``search_words`` (the folded vocabulary with exact document counts: spelling candidates found by
+pg_trgm similarity, and the decompounding word list) and ``search_pending`` (keys whose indexing failed, retried
+by the next writer).
+
+Query behaviour follows the Whoosh backend and its tests: every word must match, else any word; unknown words are
+corrected (one or two edits, a swap counting as one, chosen by how many documents the whole query then finds) and
+also match their nearest vocabulary words; "did you mean" only when the corrected query finds more; a title match
+of the query's words (negations included) and the query's language add to the rank.
 
 The analysis is shared with Whoosh where PostgreSQL has nothing equivalent: Python (search/analysis.py) drops
 stopwords, folds umlauts, splits compounds with the content's own word list and maps German participles to their
@@ -202,6 +208,11 @@ class Plan:
     corrections: dict[str, str] = field(default_factory=dict)  # applied to the results
     suggested: dict[str, str] = field(default_factory=dict)  # shown as "did you mean"
     slots: list[Slot] = field(default_factory=list)
+
+    def add(self, clause: Clause, fixed: Clause | None = None, typed: Clause | None = None) -> None:
+        self.clauses.append(clause)
+        self.fixed.append(fixed or clause)
+        self.typed.append(typed or clause)
 
     def title_query(self) -> str:
         """The content words (corrected) and negations, for the title bonus."""
@@ -511,20 +522,19 @@ class PostgresBackend(SearchBackend):
         for pos, (clause, n) in enumerate(zip(clauses, counts)):
             word = clause.word
             if word in rare:
+                built.add(clause)
                 common = [f for f in fixes.get(word, ([], []))[0] if frequent.get(f, 0) >= 3 * max(n, 1)]
-                built.typed.append(clause), built.fixed.append(clause), built.clauses.append(clause)
                 if common:
                     built.slots.append(Slot(pos, word, common, applied=False))
             elif word is not None and n == 0:
                 spellings, near = fixes.get(word, ([], []))
                 alternatives = [q for q in (an.word_query(w) for w in near) if q]
-                built.typed.append(clause)
-                built.clauses.append(Clause(alternatives, word, near) if alternatives else clause)
-                built.fixed.append(built.clauses[-1] if spellings else clause)
+                matched = Clause(alternatives, word, near) if alternatives else clause
+                built.add(matched, fixed=matched if spellings else clause, typed=clause)
                 if spellings:
                     built.slots.append(Slot(pos, word, spellings, applied=True, near=near))
             else:
-                built.typed.append(clause), built.fixed.append(clause), built.clauses.append(clause)
+                built.add(clause)
         self._resolve(conn, built, an)
         return built
 
@@ -604,7 +614,7 @@ class PostgresBackend(SearchBackend):
                   "highlight": bool(query.highlight), "pref": built.lang or "", "title": built.title_query()}
         # optional parts of the score: never decide what matches, only the order of what does
         title = (f" + {TITLE_BONUS} * ts_rank('{{0, 0, 0, 1}}', d.tsv, (to_tsquery('hc_german', :title) || "
-                 f"to_tsquery('hc_english', :title)))") if params["title"] else ""
+                 f"to_tsquery('hc_english', :title)))") if params["title"] and TITLE_BONUS else ""
         preference = f"(CASE WHEN d.lang = :pref THEN {LANGUAGE_PREFERENCE} ELSE 1 END)"
         if query.type:
             filters += " AND d.type = :type"
@@ -648,7 +658,8 @@ class PostgresBackend(SearchBackend):
             f"FROM search_documents d CROSS JOIN q CROSS JOIN lex CROSS JOIN LATERAL ("
             f"  SELECT 0 AS kind, e.n, (e.item->>0)::int AS start, e.item->>1 AS text "
             f"  FROM json_array_elements(d.chapters) WITH ORDINALITY AS e(item, n) UNION ALL "
-            f"  SELECT 1, e.n, (e.item->>0)::int, e.item->>1 FROM json_array_elements(d.cues) WITH ORDINALITY AS e(item, n)"
+            f"  SELECT 1, e.n, (e.item->>0)::int, e.item->>1 "
+            f"  FROM json_array_elements(d.cues) WITH ORDINALITY AS e(item, n)"
             f") AS c CROSS JOIN LATERAL (SELECT count(*) AS hits FROM unnest(tsvector_to_array(to_tsvector({config}, "
             f"  c.text))) AS x WHERE x = ANY(lex.l)) AS m "
             f"WHERE d.key = ANY(CAST(:keys AS text[])) AND m.hits > 0 ORDER BY d.key, m.hits DESC, c.kind, c.n"),

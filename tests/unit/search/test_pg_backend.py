@@ -39,7 +39,8 @@ def test_postgres_backend_needs_a_postgresql_database(tmp_path):
 @postgres_only
 def test_index_follows_commits_and_holds_only_visible_content(app):
     article = make_article(title="Fernbedienung koppeln", status="draft")
-    video = make_video(title="Modem Tutorial", transcript=[{"start": 75, "end": 80, "text": "Den WLAN-Kanal wechseln."}])
+    video = make_video(title="Modem Tutorial",
+                       transcript=[{"start": 75, "end": 80, "text": "Den WLAN-Kanal wechseln."}])
     open_q = make_question(title="Fernbedienung reagiert nicht", answers=[])
     solved = make_question(title="Fernbedienung reagiert nicht mehr", answers=["Batterien tauschen."], solved=True)
     db.session.commit()
