@@ -1,9 +1,9 @@
 """Text analysis for the search index: German first, English too.
 
-Chain per language: tokenize on word characters → lower-case → fold umlauts, ß and accents ("Schlüssel" and
-"Schlussel" become the same term; "Straße" and "Strasse" too) → drop stopwords → split compounds with a word
-list built from the content's own vocabulary ("Routerpasswort" also yields "router" and "passwort") → stem
-(Snowball, per language). Hyphenated words ("WLAN-Passwort") are split by the tokenizer already, so
+Per language (LanguageAnalyzer): words → lower-case → fold umlauts, ß and accents ("Schlüssel" and "Schlussel"
+become the same term; "Straße" and "Strasse" too) → drop stopwords → split compounds with a word list built from
+the content's own vocabulary ("Routerpasswort" also yields "router" and "passwort") → stem (Snowball, per
+language, German verb forms first). Hyphenated words ("WLAN-Passwort") are split by the tokenizer already, so
 "WLAN-Passwort", "WLAN Passwort" and "WLANPasswort" meet on the same terms.
 
 The decompounding word set is pickled into the index schema (Whoosh stores analyzers with the index), so the
@@ -16,8 +16,8 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
 
-from whoosh.analysis import Filter, LowercaseFilter, NgramFilter, RegexTokenizer, StemFilter, StopFilter
-from whoosh.lang import stopwords_for_language
+from whoosh.analysis import Analyzer, Filter, LowercaseFilter, NgramFilter, RegexTokenizer, Token
+from whoosh.lang import stemmer_for_language, stopwords_for_language
 
 WORD_RE = re.compile(r"\w+", re.UNICODE)
 MIN_PART = 4  # shortest compound part taken from the vocabulary
@@ -51,7 +51,7 @@ def fold(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """The folded words of a text, in order (the tokenizer's view, without stemming)."""
-    return [fold(w) for w in WORD_RE.findall(text or "")]
+    return WORD_RE.findall(fold(text or ""))
 
 
 class FoldFilter(Filter):
@@ -70,8 +70,8 @@ def part_forms(wordset: frozenset[str]) -> frozenset[str]:
     return wordset | {w[:-1] for w in wordset if len(w) >= 6 and w.endswith(("en", "ln", "rn"))}
 
 
-class DecompoundFilter(Filter):
-    """Emit each compound's parts at the compound's position, after the compound itself.
+class Decompounder:
+    """Splits a compound into parts from a word list ("routerpasswort" → ["router", "passwort"]).
 
     Parts must be in ``wordset`` (folded words); a linking "s", "n", "en" or "es" between parts is allowed
     (Einrichtungsassistent = einrichtung + s + assistent). Fewest parts win, then the longest first part.
@@ -85,7 +85,7 @@ class DecompoundFilter(Filter):
         self._memo: dict[str, list[str] | None] = {}
 
     def __eq__(self, other):
-        return isinstance(other, DecompoundFilter) and self.wordset == other.wordset
+        return isinstance(other, Decompounder) and self.wordset == other.wordset
 
     def __getstate__(self):
         return {"wordset": self.wordset}
@@ -131,16 +131,6 @@ class DecompoundFilter(Filter):
             self._memo[key] = best
         return best
 
-    def __call__(self, tokens):
-        for t in tokens:
-            original = t.text  # downstream filters (the stemmer) change t.text while we are suspended
-            yield t
-            parts = self.split(original)
-            if parts:
-                for part in parts:
-                    t.text = part
-                    yield t
-
 
 # Stopwords that, once folded, collide with content words ("andern" vs "ändern").
 _NOT_STOPWORDS = {"andern", "anderen", "andere", "anderer", "anderes", "anderem", "ander", "anderm"}
@@ -154,19 +144,25 @@ _PARTICIPLE = re.compile(r"^(ein|an|auf|aus|ab|zu|um|vor|zuruck|mit|nach|weg|her
                          r"([a-z]{3,}?)(et|t)$")
 
 
-class ParticipleFilter(Filter):
+def german_verb_form(word: str) -> str:
     """German verb forms the Snowball stemmer leaves apart, fixed before it runs: past participles to their verb
     stem ("eingerichtet" → "einricht", "gesperrt" → "sperr", meeting "einrichten"/"Einrichtung" and "sperren"),
     and -eln verbs and dative plurals to their noun ("wechseln" → "wechsel", "Kabeln" → "kabel")."""
+    if len(word) >= 7:
+        m = _PARTICIPLE.match(word)
+        if m:
+            word = m.group(1) + m.group(2)
+    if len(word) >= 6 and word.endswith("eln"):
+        word = word[:-1]
+    return word
+
+
+class ParticipleFilter(Filter):
+    """german_verb_form() as a Whoosh filter (the PostgreSQL backend runs it before PostgreSQL stems)."""
 
     def __call__(self, tokens):
         for t in tokens:
-            if len(t.text) >= 7:
-                m = _PARTICIPLE.match(t.text)
-                if m:
-                    t.text = m.group(1) + m.group(2)
-            if len(t.text) >= 6 and t.text.endswith("eln"):
-                t.text = t.text[:-1]
+            t.text = german_verb_form(t.text)
             yield t
 
 
@@ -181,18 +177,77 @@ NEGATIONS = frozenset({"no", "not", "without", "kein", "keine", "keinen", "keine
                        "nichts", "ohne"})
 
 
+class LanguageAnalyzer(Analyzer):
+    """The index-and-query analyzer for one language ("de" or "en"), as one pass with a per-word cache: words →
+    lower case → folded → stopwords dropped (but ``keep``) → the word, then its compound parts → each stemmed
+    (German verb forms first). Content follows Zipf's law, so nearly every word comes from the cache; a chain of
+    Whoosh filters cost several generator steps per word and filter, which made reindexing slow."""
+
+    CACHE = 200_000
+
+    def __init__(self, lang: str, wordset: Iterable[str] = (), *, stemming: bool = True, decompound: bool = True,
+                 keep: frozenset[str] = frozenset()):
+        self.lang = "de" if lang == "de" else "en"
+        self.wordset = frozenset(wordset)
+        self.stemming, self.decompound, self.keep = stemming, decompound, frozenset(keep)
+        self._setup()
+
+    def _setup(self) -> None:
+        self._stop = STOPWORDS[self.lang] - self.keep
+        self._splitter = Decompounder(self.wordset | BASE_WORDS) if self.decompound else None
+        self._stem = stemmer_for_language(self.lang) if self.stemming else None
+        self._cache: dict[str, tuple[str, ...]] = {}
+
+    def __getstate__(self):
+        return {k: getattr(self, k) for k in ("lang", "wordset", "stemming", "decompound", "keep")}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._setup()
+
+    def __eq__(self, other):
+        return isinstance(other, LanguageAnalyzer) and self.__getstate__() == other.__getstate__()
+
+    def terms(self, word: str) -> tuple[str, ...]:
+        """A folded word's index terms: the whole word first, then its compound parts; () for a stopword."""
+        found = self._cache.get(word)
+        if found is not None:
+            return found
+        if word in self._stop:
+            found = ()
+        else:
+            parts = (self._splitter.split(word) or []) if self._splitter else []
+            found = tuple(self._normalise(w) for w in (word, *parts))
+        if len(self._cache) < self.CACHE:
+            self._cache[word] = found
+        return found
+
+    def _normalise(self, word: str) -> str:
+        if self._stem is None:
+            return word
+        return self._stem(german_verb_form(word) if self.lang == "de" else word)
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True, start_pos=0,
+                 start_char=0, tokenize=True, mode="", **kwargs):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        pos = start_pos
+        for match in WORD_RE.finditer(value if tokenize else value.replace(" ", "_")):
+            for term in self.terms(fold(match.group())):
+                token.text = term
+                token.boost = 1.0
+                token.stopped = False
+                if positions:
+                    token.pos = pos
+                if chars:
+                    token.startchar, token.endchar = start_char + match.start(), start_char + match.end()
+                yield token
+            pos += 1
+
+
 def language_analyzer(lang: str, wordset: Iterable[str] = (), *, stemming: bool = True,
-                      decompound: bool = True, keep: frozenset[str] = frozenset()):
+                      decompound: bool = True, keep: frozenset[str] = frozenset()) -> LanguageAnalyzer:
     """The index-and-query analyzer for one language ("de" or "en"); ``keep``: stopwords to index anyway."""
-    chain = RegexTokenizer(r"\w+") | LowercaseFilter() | FoldFilter() | StopFilter(STOPWORDS[lang] - keep,
-                                                                                  minsize=1)
-    if decompound:
-        chain = chain | DecompoundFilter(set(wordset) | BASE_WORDS)
-    if stemming:
-        if lang == "de":
-            chain = chain | ParticipleFilter()
-        chain = chain | StemFilter(lang="de" if lang == "de" else "en", cachesize=50_000)
-    return chain
+    return LanguageAnalyzer(lang, wordset, stemming=stemming, decompound=decompound, keep=keep)
 
 
 def plain_analyzer():

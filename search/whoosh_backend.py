@@ -11,8 +11,11 @@ and a writer that still cannot get the lock queues its keys in ``pending.log`` i
 """
 from __future__ import annotations
 
+import bisect
 import fcntl
+import heapq
 import logging
+import operator
 import os
 import shutil
 import threading
@@ -20,20 +23,43 @@ import time
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import reduce
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh import scoring
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3PerDocReader, _lenfield
 from whoosh.fields import ID, STORED, TEXT, Schema
-from whoosh.highlight import ContextFragmenter, Formatter, get_text
 from whoosh.index import LockError
 from whoosh.query import And, AndMaybe, Term
 from whoosh.query import Or as _WhooshOr
+from whoosh.util.numeric import byte_to_length
 
 from search import analysis
 from search.backend import Document, Hit, Query, Results, SearchBackend, SearchUnavailable
 
 log = logging.getLogger(__name__)
+
+
+def _doc_field_length(self, docnum, fieldname, default=0):
+    """W3PerDocReader.doc_field_length, reading a segment's whole length column once instead of seeking for one
+    byte per call: Whoosh asks for each posting it writes and each document it scores (about a quarter of the
+    reindex time went there). Same results: a zero byte still answers None, a missing column the default."""
+    if docnum > self._doccount:
+        raise IndexError(f"Asked for docnum {docnum!r} of {self._doccount}")
+    tables = self.__dict__.setdefault("_helpcenter_lengths", {})
+    table = tables.get(fieldname)
+    if table is None:
+        reader = self._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+        table = tables[fieldname] = False if reader is None else reader._dbfile.get(reader._basepos, reader._count)
+    if table is False:
+        return default
+    lbyte = table[docnum] if docnum < len(table) else 0
+    return _LENGTHS[lbyte] if lbyte else None
+
+
+_LENGTHS = [byte_to_length(b) for b in range(256)]
+W3PerDocReader.doc_field_length = _doc_field_length
 
 
 class Or(_WhooshOr):
@@ -52,11 +78,18 @@ WRITE_TIMEOUT = 10.0
 WRITE_DELAY = 0.05
 MAX_WORDS = 12
 RARE_WORD_DOCS = 1  # a word in at most this many documents may be someone's typo
-START, END = "\x01", "\x02"
-HIGHLIGHT_CHARS = 4000  # snippets come from the first part of long bodies (bounded work per hit)
+HIGHLIGHT_CHARS = 4000
+DIRECT_SCORING = 400  # up to this many matches are scored directly (see WhooshBackend._top)
+MASK_CACHE = 4096  # per-term bitmasks kept per searcher (12.5 kB each at 100k documents)  # snippets come from the first part of long bodies (bounded work per hit)
 
 # Language features can be switched off for the relevance evaluation's with/without figures.
 FEATURES = {"stemming": True, "decompounding": True, "synonyms": True, "ngrams": True, "correction": True}
+
+
+def _unscored(field):
+    """A field only looked up, never ranked (the spelling vocabulary): no per-document lengths to write."""
+    field.scorable = False
+    return field
 
 
 def make_schema(wordset: Iterable[str] = ()) -> Schema:
@@ -74,7 +107,7 @@ def make_schema(wordset: Iterable[str] = ()) -> Schema:
         "cues": STORED,
         "chapters": STORED,
         "version": STORED,
-        "spell": TEXT(analyzer=analysis.plain_analyzer(), phrase=False),
+        "spell": _unscored(TEXT(analyzer=analysis.plain_analyzer(), phrase=False)),
         "ngram": TEXT(analyzer=analysis.ngram_analyzer(), phrase=False),
         "prefix": TEXT(analyzer=analysis.prefix_analyzer(), phrase=False),
     }
@@ -107,13 +140,7 @@ def document_fields(doc: Document) -> dict:
     return fields
 
 
-class _SegmentFormatter(Formatter):
-    """Marks matches with control characters; the service turns them into escaped segments."""
-
-    between = " … "
-
-    def format_token(self, text, token, replace=False):
-        return START + get_text(text, token, replace) + END
+START, END = "\x01", "\x02"  # highlight markers (the PostgreSQL backend's ts_headline output uses them too)
 
 
 def segments(marked: str) -> list[tuple[str, bool]]:
@@ -139,6 +166,23 @@ def edit_distance(a: str, b: str, limit: int = 3) -> int:
                 cur[j] = min(cur[j], prev2[j - 2] + 1)
         prev2, prev = prev, cur
     return prev[-1]
+
+
+def _to_mask(docnums, size: int) -> int:
+    bits = bytearray((size + 8) // 8)
+    for n in docnums:
+        bits[n >> 3] |= 1 << (n & 7)
+    return int.from_bytes(bits, "little")
+
+
+def _bits(mask: int) -> list[int]:
+    """The document numbers in a bitmask, ascending."""
+    out = []
+    while mask:
+        low = mask & -mask
+        out.append(low.bit_length() - 1)
+        mask ^= low
+    return out
 
 
 class LanguageBM25F(scoring.BM25F):
@@ -460,9 +504,7 @@ class WhooshBackend(SearchBackend):
         if isinstance(q, Term):
             return bool(searcher.doc_frequency(q.fieldname, q.text))
         if isinstance(q, And):
-            if not all(self._can_match(searcher, sub) for sub in q.subqueries):
-                return False
-            return next(iter(searcher.docs_for_query(q)), None) is not None
+            return all(self._can_match(searcher, sub) for sub in q.subqueries) and self._mask(searcher, q) != 0
         return any(self._can_match(searcher, sub) for sub in q.subqueries)
 
     def _known_word(self, searcher, analyzers, word: str) -> bool:
@@ -604,8 +646,7 @@ class WhooshBackend(SearchBackend):
     def _count(self, searcher, clauses: list) -> int:
         if not clauses:
             return 0
-        q = And(clauses) if len(clauses) > 1 else clauses[0]
-        return sum(1 for _ in searcher.docs_for_query(q))
+        return reduce(operator.and_, (self._mask(searcher, c) for c in clauses)).bit_count()
 
     def suggestion(self, searcher, built: Built) -> str | None:
         """ "Did you mean": the query with its corrections, only when that finds more documents (every word
@@ -623,43 +664,36 @@ class WhooshBackend(SearchBackend):
         clauses = built.clauses
         if not clauses:
             return results
-        candidates = [And(clauses)] if len(clauses) > 1 else [clauses[0]]
-        if len(clauses) > 1:
-            candidates.append(Or(clauses))
-        for q in candidates:  # every word first; if nothing has them all, any word (ranked by how many match)
-            matched = set(searcher.docs_for_query(q))
-            if matched:
-                break
-        # Totals and facets from the unscored match set; scoring only for the page (Whoosh skips blocks).
-        values = self._facet_sets(searcher)
-        results.facets = {name: dict(sorted(((v, len(matched & docs)) for v, docs in sets.items()
-                                             if v != "-" and not matched.isdisjoint(docs)),
+        # Which documents match, as bitmasks (set algebra in C, per-term masks cached per searcher): every word
+        # first; if nothing has them all, any word (ranked by how many match).
+        masks = [self._mask(searcher, c) for c in clauses]
+        matched, q = reduce(operator.and_, masks), (And(clauses) if len(clauses) > 1 else clauses[0])
+        if not matched and len(clauses) > 1:
+            matched, q = reduce(operator.or_, masks), Or(clauses)
+        facets = self._facet_masks(searcher)
+        results.facets = {name: dict(sorted(((v, n) for v, m in values.items()
+                                             if v != "-" and (n := (matched & m).bit_count())),
                                             key=lambda kv: (-kv[1], kv[0])))
-                          for name, sets in values.items()}
+                          for name, values in facets.items()}
         allowed = matched
         for name, value in (("type", query.type), ("category", query.category)):
             if value:
-                allowed = allowed & values[name].get(value, frozenset())
-        results.total = len(allowed)
+                allowed &= facets[name].get(value, 0)
+        results.total = allowed.bit_count()
         results.suggestion = self.suggestion(searcher, built)
         results.corrected = bool(built.corrections) and results.suggestion is not None
         first = (max(query.page, 1) - 1) * query.per_page
         if first >= results.total:
             return results
-        filter_q = And([Term(n, v) for n, v in (("type", query.type), ("category", query.category)) if v]) \
-            if (query.type or query.category) else None
         title = self._title_clause(searcher, built)
-        raw = searcher.search(AndMaybe(q, title) if title is not None else q, limit=first + query.per_page,
-                              filter=filter_q)
-        page = raw[first:first + query.per_page]
-        raw.fragmenter = ContextFragmenter(maxchars=220, surround=60)
-        raw.formatter = _SegmentFormatter()
+        scored = AndMaybe(q, title) if title is not None else q
+        page = self._top(searcher, scored, allowed, results.total, query, first + query.per_page)[first:]
         terms_by_lang = {lang: {t for f, t in q.iter_all_terms() if f == f"text_{lang}"} for lang in LANGS}
         terms_by_lang = {lang: {(t.decode() if isinstance(t, bytes) else t) for t in ts}
                          for lang, ts in terms_by_lang.items()}
         analyzers = self._analyzers(searcher.schema)
-        for hit in page:
-            fields = hit.fields()
+        for docnum, score in page:
+            fields = searcher.stored_fields(docnum)
             lang = fields.get("lang", "de")
             snippet: list[tuple[str, bool]] = []
             t = None
@@ -673,15 +707,85 @@ class WhooshBackend(SearchBackend):
             results.hits.append(Hit(type=fields["type"], obj_id=fields["obj_id"], slug=fields.get("slug", ""),
                                     title=fields["title"], url=fields["url"],
                                     category="" if fields.get("category") == "-" else fields.get("category", ""),
-                                    snippet=snippet, t=t, score=hit.score or 0.0))
+                                    snippet=snippet, t=t, score=score))
         return results
 
-    def _facet_sets(self, searcher) -> dict[str, dict[str, frozenset[int]]]:
-        """Per searcher: for each facet value, the set of its document numbers (built once from postings)."""
+    def _top(self, searcher, q, allowed: int, total: int, query: Query, limit: int) -> list[tuple[int, float]]:
+        """The best ``limit`` (document number, score) pairs among ``allowed``. A few hundred candidates are
+        scored directly, each query term read at just those documents; more go to Whoosh's top-k search, which
+        skips whole blocks of postings that cannot reach the top."""
+        if total <= DIRECT_SCORING:
+            scores = self._score(searcher, q, _bits(allowed))
+            return heapq.nlargest(limit, scores.items(), key=lambda kv: (kv[1], -kv[0]))
+        filter_q = And([Term(n, v) for n, v in (("type", query.type), ("category", query.category)) if v]) \
+            if (query.type or query.category) else None
+        return [(hit.docnum, hit.score or 0.0) for hit in searcher.search(q, limit=limit, filter=filter_q)]
+
+    def _score(self, searcher, q, docs: list[int]) -> dict[int, float]:
+        """Whoosh's scores (BM25F, term boosts, document boosts) for ``docs`` (ascending): Or, And and AndMaybe
+        add up their parts, an And only where all its parts match."""
+        leaf_scores: dict[Term, dict[int, float]] = {}
+        for leaf in {leaf for leaf in q.leaves() if isinstance(leaf, Term)}:
+            matcher = leaf.matcher(searcher)
+            found: dict[int, float] = {}
+            for doc in docs:
+                if not matcher.is_active():
+                    break
+                if matcher.id() < doc:
+                    matcher.skip_to(doc)
+                    if not matcher.is_active():
+                        break
+                if matcher.id() == doc:
+                    found[doc] = matcher.score()
+            leaf_scores[leaf] = found
+
+        def combine(node) -> dict[int, float]:
+            if isinstance(node, Term):
+                return leaf_scores.get(node, {})
+            if isinstance(node, AndMaybe):
+                base, extra = combine(node.a), combine(node.b)
+                return {doc: score + extra.get(doc, 0.0) for doc, score in base.items()}
+            parts = [combine(sub) for sub in node.subqueries]
+            if isinstance(node, And):
+                common = set(parts[0]).intersection(*parts[1:]) if parts else set()
+                return {doc: sum(p[doc] for p in parts) for doc in common}
+            total: dict[int, float] = {}
+            for part in parts:
+                for doc, score in part.items():
+                    total[doc] = total.get(doc, 0.0) + score
+            return total
+
+        scores = combine(q)
+        return {doc: scores.get(doc, 0.0) for doc in docs}
+
+    def _mask(self, searcher, q) -> int:
+        """The documents a clause matches, as a bitmask (bit n: document number n)."""
+        if isinstance(q, Term):
+            return self._term_mask(searcher, q.fieldname, q.text)
+        masks = (self._mask(searcher, sub) for sub in q.subqueries)
+        return reduce(operator.and_ if isinstance(q, And) else operator.or_, masks, -1 if isinstance(q, And) else 0)
+
+    def _term_mask(self, searcher, field: str, text) -> int:
+        cache = getattr(searcher, "_helpcenter_masks", None)
+        if cache is None:
+            cache = searcher._helpcenter_masks = {}
+        key = (field, text)
+        mask = cache.get(key)
+        if mask is None:
+            mask = 0
+            if searcher.doc_frequency(field, text):
+                mask = _to_mask(searcher.postings(field, text).all_ids(), searcher.doc_count_all())
+            if len(cache) >= MASK_CACHE:
+                cache.clear()
+            cache[key] = mask
+        return mask
+
+    def _facet_masks(self, searcher) -> dict[str, dict[str, int]]:
+        """Per searcher: for each facet value, the bitmask of its documents (built once from postings)."""
         cached = getattr(searcher, "_helpcenter_facets", None)
         if cached is None:
-            reader = searcher.reader()
-            cached = {name: {value: frozenset(reader.postings(name, value).all_ids())
+            reader, size = searcher.reader(), searcher.doc_count_all()
+            cached = {name: {value: _to_mask(reader.postings(name, value).all_ids(), size)
                              for value in reader.field_terms(name)} for name in ("type", "category")}
             searcher._helpcenter_facets = cached
         return cached
@@ -701,7 +805,7 @@ class WhooshBackend(SearchBackend):
         for m in analysis.WORD_RE.finditer(text):
             if m.start() > pos:
                 out.append((text[pos:m.start()], False))
-            out.append((m.group(), bool(self._word_terms(analyzer, m.group()) & terms)))
+            out.append((m.group(), not self._word_terms(analyzer, m.group()).isdisjoint(terms)))
             pos = m.end()
         if pos < len(text):
             out.append((text[pos:], False))
@@ -711,23 +815,21 @@ class WhooshBackend(SearchBackend):
         """The window of about ``width`` words with the most query matches, matches marked."""
         if not text or not terms:
             return []
-        marked = self._mark(text, analyzer, terms)
-        word_idx = [i for i, (seg, _hit) in enumerate(marked) if analysis.WORD_RE.fullmatch(seg)]
-        hits = [k for k, i in enumerate(word_idx) if marked[i][1]]
+        spans = [(m.start(), m.end()) for m in analysis.WORD_RE.finditer(text)]
+        hits = [k for k, (a, b) in enumerate(spans) if not self._word_terms(analyzer, text[a:b]).isdisjoint(terms)]
         if not hits:
             return []
         best_start, best_n = 0, -1
         for k in hits:
             start = max(0, k - 6)
-            n = sum(1 for h in hits if start <= h < start + width)
+            n = bisect.bisect_left(hits, start + width) - bisect.bisect_left(hits, start)
             if n > best_n:
                 best_start, best_n = start, n
-        lo = word_idx[best_start]
-        hi = word_idx[min(len(word_idx) - 1, best_start + width - 1)]
-        window = marked[lo:hi + 1]
-        if lo > 0:
+        last = min(len(spans) - 1, best_start + width - 1)
+        window = self._mark(text[spans[best_start][0]:spans[last][1]], analyzer, terms)
+        if best_start > 0:
             window.insert(0, ("… ", False))
-        if hi < len(marked) - 1:
+        if spans[last][1] < len(text):
             window.append((" …", False))
         return window
 
@@ -759,7 +861,14 @@ class WhooshBackend(SearchBackend):
         if not terms:
             return []
         q = And(terms) if len(terms) > 1 else terms[0]
-        hits = searcher.search(q, limit=limit)
-        if not len(hits) and len(terms) > 1:
-            hits = searcher.search(Or(terms), limit=limit)
-        return [{"type": h["type"], "title": h["title"], "url": h["url"]} for h in hits]
+        matched = self._mask(searcher, q)
+        if not matched and len(terms) > 1:
+            q = Or(terms)
+            matched = self._mask(searcher, q)
+        if not matched:
+            return []
+        out = []
+        for docnum, _score in self._top(searcher, q, matched, matched.bit_count(), Query(text=text), limit):
+            fields = searcher.stored_fields(docnum)
+            out.append({"type": fields["type"], "title": fields["title"], "url": fields["url"]})
+        return out

@@ -34,3 +34,42 @@ def test_an_english_title_match_is_not_drowned_by_german_documents(app):
                  category=cat)
     db.session.commit()
     assert titles("no internet")[0] == "No internet connection"
+
+
+def test_direct_scoring_ranks_like_whoosh(app, monkeypatch):
+    """Few matches are scored by WhooshBackend._score, many by Whoosh's own top-k search: same order."""
+    from search import whoosh_backend
+    cat = make_category("internet")
+    words = ["Router", "Modem", "WLAN", "Passwort", "Kanal", "Neustart"]
+    for n in range(24):
+        picked = " ".join(words[(n + k) % len(words)] for k in range(1 + n % 4))
+        make_article(title=f"{words[n % len(words)]} Hilfe {n}", tags=[words[(n + 2) % len(words)].lower()],
+                     body=f"{picked}. {FILLER} {picked if n % 3 else ''}", category=cat)
+    make_article(title="Router ohne Modem", body="No modem.", lang="en", category=cat)
+    db.session.commit()
+    for text in ("Router", "Router Modem", "WLAN Passwort ändern", "Kanal Neustart", "Ruter", "no modem"):
+        monkeypatch.setattr(whoosh_backend, "DIRECT_SCORING", 10_000)
+        direct = [(h.obj_id, round(h.score, 6)) for h in service.run(text, log_it=False).results.hits]
+        monkeypatch.setattr(whoosh_backend, "DIRECT_SCORING", 0)
+        whoosh = [(h.obj_id, round(h.score, 6)) for h in service.run(text, log_it=False).results.hits]
+        assert direct == whoosh and direct, text
+
+
+def test_cached_field_lengths_match_whoosh(app):
+    """The length-column cache (whoosh_backend._doc_field_length) answers what Whoosh's own reader answers."""
+    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+    from whoosh.util.numeric import byte_to_length
+    cat = make_category("internet")
+    for n in range(5):
+        make_article(title="Router " * (n + 1), body="Modem " * (3 * n + 1), category=cat)
+    db.session.commit()
+    for segment, _offset in app.extensions["search"].backend.searcher().reader().leaf_readers():
+        perdoc = segment._perdoc
+        for field in ("text_de", "title_de", "spell", "nonexistent"):
+            column = perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+            for docnum in range(segment.doc_count_all()):
+                if column is None:
+                    expected = "default"
+                else:
+                    expected = byte_to_length(column[docnum]) if column[docnum] else None
+                assert perdoc.doc_field_length(docnum, field, default="default") == expected, (field, docnum)
