@@ -622,13 +622,16 @@ class PostgresBackend(SearchBackend):
         if query.category:
             filters += " AND d.category = :category"
             params["category"] = query.category
+        # Snippets highlight any query word: ts_headline picks its fragments from spans that satisfy the query, and
+        # with every word required a body that has only some of them (the rest is in the title) would get none.
+        any_word = tsquery_sql(built.clauses, "||", params, prefix="h")
         rows = conn.execute(text(
-            f"WITH q AS (SELECT {q_sql} AS q), page AS ("
+            f"WITH q AS (SELECT {q_sql} AS q, {any_word} AS h), page AS ("
             f"  SELECT d.key, d.type, d.obj_id, d.slug, d.title, d.url, d.category, d.lang, d.summary, d.body,"
             f"         ({RANK}{title}) * d.boost * {preference} AS score"
             f"  FROM search_documents d, q WHERE d.tsv @@ q.q{filters}"
             f"  ORDER BY score DESC, d.key LIMIT :limit OFFSET :offset) "
-            f"SELECT page.*, CASE WHEN :highlight THEN ts_headline({ROW_CONFIG.format(t='page')}, page.body, q.q, "
+            f"SELECT page.*, CASE WHEN :highlight THEN ts_headline({ROW_CONFIG.format(t='page')}, page.body, q.h, "
             f"  :opts) END AS headline FROM page, q ORDER BY page.score DESC, page.key"), params).mappings().all()
         cues = self._best_cues(conn, [r["key"] for r in rows if r["type"] == "video"], q_sql, params, built.clauses)
         hits = []
@@ -636,8 +639,8 @@ class PostgresBackend(SearchBackend):
             t, snippet = cues.get(r["key"], (None, []))
             if not snippet and r["headline"] and START in r["headline"]:
                 snippet = segments(r["headline"])
-            if not snippet:
-                snippet = [((r["summary"] or "")[:220], False)]
+            if not snippet:  # the match is in the title, or in a form only our analysis knows ("eingerichtet")
+                snippet = [((r["summary"] or r["headline"] or "")[:220], False)]
             obj_id = r["obj_id"]
             hits.append(Hit(type=r["type"], obj_id=int(obj_id) if obj_id.isdigit() else obj_id, slug=r["slug"],
                             title=r["title"], url=r["url"], category=r["category"], snippet=snippet, t=t,

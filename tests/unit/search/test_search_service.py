@@ -105,6 +105,15 @@ def test_title_outranks_tags_outranks_body(app):
     assert [h.obj_id for h in service.run("Fernbedienung", log_it=False).results.hits] == [title.id, tags.id, body.id]
 
 
+@both
+def test_snippet_marks_the_body_words_when_the_others_are_only_in_the_title(app):
+    filler = "Schliessen Sie das Gerät an die Dose an und warten Sie, bis die Lampe grün leuchtet. " * 5
+    make_article(title="Router einrichten", body=f"{filler}Danach einrichten Sie das Netz.")
+    db.session.commit()
+    hit = service.run("Router einrichten", log_it=False).results.hits[0]
+    assert [text for text, is_match in hit.snippet if is_match] == ["einrichten"]
+
+
 def test_status_banner_matching_the_query_comes_first(app):
     seed()
     db.session.add(StatusBanner(active=True, title="Störung Internet in Bern", keywords=["internet", "wlan"]))
