@@ -107,7 +107,8 @@ def measure(name: str, args) -> dict:
                      {"BENCH_TOKENS": str(tmp / "tokens.txt"), "BENCH_QUESTION": str(setup["question"]),
                       "BENCH_ANSWERS": ",".join(map(str, setup["answers"]))})
         log(f"  {'answer + vote (API)':24} {writes['rps']:8.0f} req/s  p95 {writes['p95']:7.1f} ms  "
-            f"errors {writes['socket_errors'] + writes['http_errors']}  conflicts {writes['conflicts']}")
+            f"socket errors/timeouts {writes['socket_errors']}  HTTP errors {writes['http_errors']} "
+            f"({writes['server_errors']} 5xx)  conflicts {writes['conflicts']}")
         results["load_after"] = os.getloadavg()
         site.stop()
         minimal.stop()
@@ -153,7 +154,8 @@ def evaluate(name: str, results: dict) -> tuple[list[str], list[str]]:
         if w[key]:
             failures.append(f"{name} writes: {w[key]} {label}")
     if write_errors:
-        failures.append(f"{name} writes: {write_errors} errors ({w['server_errors']} 5xx)")
+        failures.append(f"{name} writes: {write_errors} errors ({w['socket_errors']} socket errors or timeouts "
+                        f"after 5 s, {w['http_errors']} HTTP errors of which {w['server_errors']} 5xx)")
     return lines, failures
 
 

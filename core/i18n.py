@@ -49,6 +49,15 @@ def select_locale() -> str:
     return request.accept_languages.best_match(supported) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def locale_without_session(app: Flask, accept_language: str | None) -> str:
+    """select_locale() for a visitor without a session: from the Accept-Language header alone."""
+    from werkzeug.datastructures import LanguageAccept
+    from werkzeug.http import parse_accept_header
+
+    best = parse_accept_header(accept_language, LanguageAccept).best_match(app.config["BABEL_SUPPORTED_LOCALES"])
+    return best or app.config["BABEL_DEFAULT_LOCALE"]
+
+
 def safe_next(target: str | None, fallback: str = "/") -> str:
     """Only same-site relative paths, so the switcher and login can't be used as open redirects."""
     if not target:

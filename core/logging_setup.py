@@ -64,15 +64,18 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def log_request(response):
-        started = g.pop("request_started", None)
-        fmt = log_format(app)
-        if fmt == "off":
-            return response
-        duration_ms = round((time.perf_counter() - started) * 1000, 1) if started else None
-        fields = {"method": request.method, "path": request.path, "status": response.status_code,
-                  "duration_ms": duration_ms}
-        if fmt == "json":
-            log.info(json.dumps(fields))
-        else:
-            log.info("%(method)s %(path)s %(status)s %(duration_ms)sms", fields)
+        log_line(app, request.method, request.path, response.status_code, g.pop("request_started", None))
         return response
+
+
+def log_line(app: Flask, method: str, path: str, status: int, started: float | None) -> None:
+    """The request line (also written for pages the page cache answers before Flask sees the request)."""
+    fmt = log_format(app)
+    if fmt == "off":
+        return
+    duration_ms = round((time.perf_counter() - started) * 1000, 1) if started else None
+    fields = {"method": method, "path": path, "status": status, "duration_ms": duration_ms}
+    if fmt == "json":
+        log.info(json.dumps(fields))
+    else:
+        log.info("%(method)s %(path)s %(status)s %(duration_ms)sms", fields)

@@ -7,21 +7,34 @@ holding nothing but a CSRF token or the chosen language. Only 200 HTML answers t
 are kept. The CSRF token is the one per-visitor part of such a page: it is cut out when storing and a fresh one
 for this visitor is put in when serving. Logged-in users (editors) always get a fresh page; anonymous visitors
 see a change after at most PAGE_CACHE_SECONDS (0 turns the cache off).
+
+Two doors lead to the same entries: a WSGI wrapper answers first-time visitors (no cookie at all, the crowd after
+an outage) before Flask builds a request, with the response headers the app sent when the page was stored; a
+before_request hook answers visitors who already hold an anonymous session.
 """
 from __future__ import annotations
 
+import hashlib
+import os
 import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
 from flask import Flask, Response, current_app, g, request, session
+from itsdangerous import URLSafeTimedSerializer
+from werkzeug.http import dump_cookie
+
+from core.i18n import locale_without_session, select_locale
+from core.logging_setup import log_line
 
 # Session keys that don't make a page personal: the CSRF secret (handled below), the chosen language, and the
 # freshness mark Flask-Login leaves in any non-empty session (meaningless without a user id).
 ANONYMOUS_SESSION_KEYS = {"csrf_token", "lang", "_fresh"}
 DEFAULT_SECONDS = 10
-_MARK = "page_cache_endpoints"
+_STORED = "helpcenter.page_cache.stored"  # environ key: the entry a request just stored, for the WSGI wrapper
+# Headers of the stored response the wrapper doesn't replay: per-visitor or recomputed.
+_NOT_REPLAYED = {"set-cookie", "content-length", "x-page-cache", "date"}
 
 
 @dataclass
@@ -29,6 +42,7 @@ class _Entry:
     parts: list[bytes]  # the encoded page, split where the visitor's CSRF token goes
     mimetype: str
     expires: float
+    headers: list[tuple[str, str]] | None = None  # the app's final headers, once a cookie-less request stored it
 
 
 class PageCache:
@@ -36,16 +50,13 @@ class PageCache:
         self.max_entries = max_entries
         self._entries: OrderedDict[tuple, _Entry] = OrderedDict()
         self._lock = threading.Lock()
-        self.hits = self.misses = 0
 
     def get(self, key: tuple) -> _Entry | None:
         with self._lock:
             entry = self._entries.get(key)
             if entry is None or entry.expires < time.monotonic():
-                self.misses += 1
                 return None
             self._entries.move_to_end(key)
-            self.hits += 1
             return entry
 
     def put(self, key: tuple, entry: _Entry) -> None:
@@ -66,6 +77,14 @@ def cacheable(view):
     return view
 
 
+def _key(environ: dict, locale: str) -> tuple:
+    # Raw WSGI values: request.full_path and Babel's Locale objects cost more than the rest of a hit.
+    return (environ.get("HTTP_HOST", ""), environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", ""),
+            environ.get("QUERY_STRING", ""), locale)
+
+
+# --- inside Flask: visitors with an anonymous session, and storing ----------------------------------------------
+
 def _is_cacheable_endpoint(app: Flask) -> bool:
     endpoint = request.endpoint
     if endpoint is None:
@@ -84,19 +103,11 @@ def _anonymous_request(app: Flask) -> bool:
     return set(session.keys()) <= ANONYMOUS_SESSION_KEYS
 
 
-def _key() -> tuple:
-    # Raw WSGI values: request.full_path and Babel's Locale objects cost more than the rest of a hit.
-    from core.i18n import select_locale
-    environ = request.environ
-    return (environ.get("HTTP_HOST", ""), environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", ""),
-            environ.get("QUERY_STRING", ""), select_locale())
-
-
 def _serve_cached():
     app = current_app
     if not app.config.get("PAGE_CACHE_SECONDS") or not _is_cacheable_endpoint(app) or not _anonymous_request(app):
         return None
-    g.page_cache_key = _key()
+    g.page_cache_key = _key(request.environ, select_locale())
     entry = app.extensions["page_cache"].get(g.page_cache_key)
     if entry is None:
         return None
@@ -123,10 +134,72 @@ def _store(response: Response) -> Response:
     token = g.get("csrf_token")
     parts = body.split(token.encode()) if token else [body]
     app = current_app
-    app.extensions["page_cache"].put(key, _Entry(parts, response.mimetype,
-                                                 time.monotonic() + app.config["PAGE_CACHE_SECONDS"]))
+    entry = _Entry(parts, response.mimetype, time.monotonic() + app.config["PAGE_CACHE_SECONDS"])
+    app.extensions["page_cache"].put(key, entry)
+    request.environ[_STORED] = entry
     response.headers["X-Page-Cache"] = "miss"
     return response
+
+
+# --- in front of Flask: first-time visitors ----------------------------------------------------------------------
+
+class _Edge:
+    """WSGI wrapper: a cookie-less GET whose page is cached is answered without building a Flask request."""
+
+    def __init__(self, app: Flask, wsgi_app):
+        self.app, self.wsgi_app = app, wsgi_app
+        self._csrf_signer: tuple = (None, None)
+
+    def __call__(self, environ, start_response):
+        app = self.app
+        if (environ.get("REQUEST_METHOD") != "GET" or "HTTP_COOKIE" in environ or "HTTP_AUTHORIZATION" in environ
+                or not app.config.get("PAGE_CACHE_SECONDS")):
+            return self.wsgi_app(environ, start_response)
+        started = time.perf_counter()
+        key = _key(environ, locale_without_session(app, environ.get("HTTP_ACCEPT_LANGUAGE")))
+        entry = app.extensions["page_cache"].get(key)
+        if entry is None or entry.headers is None:
+            return self._pass_and_learn_headers(environ, start_response)
+        headers = list(entry.headers)
+        if len(entry.parts) > 1:
+            token, cookie = self._new_csrf_session()
+            body = token.encode().join(entry.parts)
+            headers.append(("Set-Cookie", cookie))
+        else:
+            body = entry.parts[0]
+        headers += [("Content-Length", str(len(body))), ("X-Page-Cache", "hit")]
+        start_response("200 OK", headers)
+        path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "replace")
+        log_line(app, "GET", path, 200, started)
+        return [body]
+
+    def _pass_and_learn_headers(self, environ, start_response):
+        def remember_headers(status, headers, exc_info=None):
+            entry = environ.get(_STORED)
+            if entry is not None and status.startswith("200"):
+                entry.headers = [(name, value) for name, value in headers if name.lower() not in _NOT_REPLAYED]
+            return start_response(status, headers, exc_info)
+        return self.wsgi_app(environ, remember_headers)
+
+    def _new_csrf_session(self) -> tuple[str, str]:
+        """A new visitor's CSRF token and its session cookie, as Flask-WTF's generate_csrf and Flask's session
+        would make them (tests/http/core/test_page_cache.py submits a form with such a token)."""
+        app = self.app
+        secret = app.config.get("WTF_CSRF_SECRET_KEY", app.secret_key)
+        field = app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+        cached_secret, signer = self._csrf_signer
+        if cached_secret != secret:
+            signer = URLSafeTimedSerializer(secret, salt="wtf-csrf-token")
+            self._csrf_signer = (secret, signer)
+        raw = hashlib.sha1(os.urandom(64)).hexdigest()
+        interface = app.session_interface
+        value = interface.get_signing_serializer(app).dumps({field: raw})
+        cookie = dump_cookie(interface.get_cookie_name(app), value, domain=interface.get_cookie_domain(app),
+                             path=interface.get_cookie_path(app), secure=interface.get_cookie_secure(app),
+                             httponly=interface.get_cookie_httponly(app),
+                             samesite=interface.get_cookie_samesite(app),
+                             partitioned=interface.get_cookie_partitioned(app))
+        return signer.dumps(raw), cookie
 
 
 def init_app(app: Flask) -> None:
@@ -135,3 +208,4 @@ def init_app(app: Flask) -> None:
     app.extensions["page_cache"] = PageCache(app.config.get("PAGE_CACHE_MAX_ENTRIES", 500))
     app.before_request(_serve_cached)
     app.after_request(_store)
+    app.wsgi_app = _Edge(app, app.wsgi_app)

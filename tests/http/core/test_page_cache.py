@@ -112,3 +112,43 @@ def test_off_by_default_in_tests_and_on_in_production(tmp_path, monkeypatch):
     assert production.config["PAGE_CACHE_SECONDS"] == page_cache.DEFAULT_SECONDS
     monkeypatch.setenv("PAGE_CACHE_SECONDS", "0")
     assert make_test_app(tmp_path, None, TESTING=False, SECRET_KEY="x" * 40).config["PAGE_CACHE_SECONDS"] == 0
+
+
+def test_a_first_time_visitor_gets_the_same_headers_as_the_page_that_was_stored(app, article):
+    miss = app.test_client().get("/artikel/router-blinkt-rot")
+    hit = app.test_client().get("/artikel/router-blinkt-rot")
+    assert hit.headers["X-Page-Cache"] == "hit"
+    ignore = {"Set-Cookie", "X-Page-Cache", "Content-Length"}
+    assert {k: v for k, v in hit.headers.items() if k not in ignore} == \
+        {k: v for k, v in miss.headers.items() if k not in ignore}
+    assert int(hit.headers["Content-Length"]) == len(hit.get_data())
+
+
+@pytest.mark.app_config(PAGE_CACHE_SECONDS=30, SESSION_COOKIE_SECURE=True)
+def test_the_session_cookie_of_a_cached_page_is_as_strict_as_flasks(app, article):
+    miss = app.test_client().get("/artikel/router-blinkt-rot", base_url="https://localhost")
+    hit = app.test_client().get("/artikel/router-blinkt-rot", base_url="https://localhost")
+    assert hit.headers["X-Page-Cache"] == "hit"
+
+    def attributes(response):
+        cookie = response.headers["Set-Cookie"]
+        return cookie.split("=", 1)[0], {part.strip().split("=")[0].lower() for part in cookie.split(";")[1:]}
+    assert attributes(hit) == attributes(miss)
+    assert {"secure", "httponly", "samesite", "path"} <= attributes(hit)[1]
+
+
+@pytest.mark.app_config(PAGE_CACHE_SECONDS=30, LOG_FORMAT="json")
+def test_a_page_served_from_the_cache_is_logged_like_any_request(app, article):
+    import json
+    import logging
+    lines = []
+    handler = logging.Handler()
+    handler.emit = lambda record: lines.append(record.getMessage())
+    logging.getLogger("helpcenter.request").addHandler(handler)
+    try:
+        app.test_client().get("/artikel/router-blinkt-rot")
+        app.test_client().get("/artikel/router-blinkt-rot")
+    finally:
+        logging.getLogger("helpcenter.request").removeHandler(handler)
+    entries = [json.loads(line) for line in lines]
+    assert [(e["method"], e["path"], e["status"]) for e in entries] == [("GET", "/artikel/router-blinkt-rot", 200)] * 2
