@@ -16,8 +16,10 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
 
-from whoosh.analysis import Analyzer, Filter, LowercaseFilter, NgramFilter, RegexTokenizer, Token
+from whoosh.analysis import Analyzer, Filter, Token
+from whoosh.formats import Frequency
 from whoosh.lang import stemmer_for_language, stopwords_for_language
+from whoosh.system import pack_uint
 
 WORD_RE = re.compile(r"\w+", re.UNICODE)
 MIN_PART = 4  # shortest compound part taken from the vocabulary
@@ -52,15 +54,6 @@ def fold(text: str) -> str:
 def words(text: str) -> list[str]:
     """The folded words of a text, in order (the tokenizer's view, without stemming)."""
     return WORD_RE.findall(fold(text or ""))
-
-
-class FoldFilter(Filter):
-    """Umlaut/ß/accent folding on lower-cased tokens."""
-
-    def __call__(self, tokens):
-        for t in tokens:
-            t.text = fold(t.text)
-            yield t
 
 
 def part_forms(wordset: frozenset[str]) -> frozenset[str]:
@@ -177,22 +170,103 @@ NEGATIONS = frozenset({"no", "not", "without", "kein", "keine", "keinen", "keine
                        "nichts", "ohne"})
 
 
-class LanguageAnalyzer(Analyzer):
-    """The index-and-query analyzer for one language ("de" or "en"), as one pass with a per-word cache: words →
-    lower case → folded → stopwords dropped (but ``keep``) → the word, then its compound parts → each stemmed
-    (German verb forms first). Content follows Zipf's law, so nearly every word comes from the cache; a chain of
-    Whoosh filters cost several generator steps per word and filter, which made reindexing slow."""
+class WordAnalyzer(Analyzer):
+    """An analyzer as one pass over the words with a per-word cache: each word gives a tuple of index terms
+    (``word_terms`` of the folded word). Content follows Zipf's law, so nearly every word comes from the cache;
+    a chain of Whoosh filters costs several generator steps per word and filter, which made reindexing slow."""
 
     CACHE = 200_000
+
+    def __init__(self):
+        self._setup()
+
+    def _setup(self) -> None:
+        self._raw: dict[str, tuple[str, ...]] = {}
+
+    def __getstate__(self):
+        return {}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._setup()
+
+    def __eq__(self, other):
+        return type(other) is type(self) and self.__getstate__() == other.__getstate__()
+
+    def word_terms(self, word: str) -> tuple[str, ...]:
+        """The index terms of one folded word."""
+        raise NotImplementedError
+
+    def raw_terms(self, word: str) -> tuple[str, ...]:
+        """The index terms of a word as written (cached as written: no folding for words seen before)."""
+        found = self._raw.get(word)
+        if found is None:
+            found = self.word_terms(fold(word))
+            if len(self._raw) < self.CACHE:
+                self._raw[word] = found
+        return found
+
+    def counts(self, value: str) -> dict[str, int]:
+        """Each index term of a text with its frequency (what Whoosh's Frequency format counts, without a Token
+        per word)."""
+        out: dict[str, int] = {}
+        raw_terms = self.raw_terms
+        for word in WORD_RE.findall(value):
+            for term in raw_terms(word):
+                out[term] = out.get(term, 0) + 1
+        return out
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True, start_pos=0,
+                 start_char=0, tokenize=True, mode="", **kwargs):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        pos = start_pos
+        for match in WORD_RE.finditer(value if tokenize else value.replace(" ", "_")):
+            for term in self.raw_terms(match.group()):
+                token.text = term
+                token.boost = 1.0
+                token.stopped = False
+                if positions:
+                    token.pos = pos
+                if chars:
+                    token.startchar, token.endchar = start_char + match.start(), start_char + match.end()
+                yield token
+            pos += 1
+
+
+class PlainAnalyzer(WordAnalyzer):
+    """Folded, unstemmed words (the spelling-correction vocabulary)."""
+
+    def word_terms(self, word: str) -> tuple[str, ...]:
+        return (word,)
+
+
+class TrigramAnalyzer(WordAnalyzer):
+    """Trigrams of folded words: a typo still shares most of them with the right word."""
+
+    def word_terms(self, word: str) -> tuple[str, ...]:
+        return tuple(word[i:i + 3] for i in range(len(word) - 2))
+
+
+class PrefixAnalyzer(WordAnalyzer):
+    """Edge n-grams of folded words, 2 to PREFIX_MAX letters, for suggest-as-you-type."""
+
+    def word_terms(self, word: str) -> tuple[str, ...]:
+        return tuple(word[:n] for n in range(2, min(len(word), PREFIX_MAX) + 1))
+
+
+class LanguageAnalyzer(WordAnalyzer):
+    """The index-and-query analyzer for one language ("de" or "en"): words → lower case → folded → stopwords
+    dropped (but ``keep``) → the word, then its compound parts → each stemmed (German verb forms first)."""
 
     def __init__(self, lang: str, wordset: Iterable[str] = (), *, stemming: bool = True, decompound: bool = True,
                  keep: frozenset[str] = frozenset()):
         self.lang = "de" if lang == "de" else "en"
         self.wordset = frozenset(wordset)
         self.stemming, self.decompound, self.keep = stemming, decompound, frozenset(keep)
-        self._setup()
+        super().__init__()
 
     def _setup(self) -> None:
+        super()._setup()
         self._stop = STOPWORDS[self.lang] - self.keep
         self._splitter = Decompounder(self.wordset | BASE_WORDS) if self.decompound else None
         self._stem = stemmer_for_language(self.lang) if self.stemming else None
@@ -200,13 +274,6 @@ class LanguageAnalyzer(Analyzer):
 
     def __getstate__(self):
         return {k: getattr(self, k) for k in ("lang", "wordset", "stemming", "decompound", "keep")}
-
-    def __setstate__(self, state):
-        self.__dict__.update(state)
-        self._setup()
-
-    def __eq__(self, other):
-        return isinstance(other, LanguageAnalyzer) and self.__getstate__() == other.__getstate__()
 
     def terms(self, word: str) -> tuple[str, ...]:
         """A folded word's index terms: the whole word first, then its compound parts; () for a stopword."""
@@ -222,26 +289,23 @@ class LanguageAnalyzer(Analyzer):
             self._cache[word] = found
         return found
 
+    word_terms = terms
+
     def _normalise(self, word: str) -> str:
         if self._stem is None:
             return word
         return self._stem(german_verb_form(word) if self.lang == "de" else word)
 
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True, start_pos=0,
-                 start_char=0, tokenize=True, mode="", **kwargs):
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        pos = start_pos
-        for match in WORD_RE.finditer(value if tokenize else value.replace(" ", "_")):
-            for term in self.terms(fold(match.group())):
-                token.text = term
-                token.boost = 1.0
-                token.stopped = False
-                if positions:
-                    token.pos = pos
-                if chars:
-                    token.startchar, token.endchar = start_char + match.start(), start_char + match.end()
-                yield token
-            pos += 1
+
+class TermCounts(Frequency):
+    """Whoosh's Frequency format (term frequency per document), counted by a WordAnalyzer straight from its word
+    cache: the same postings for a good part less indexing work."""
+
+    def word_values(self, value, analyzer, **kwargs):
+        if not isinstance(analyzer, WordAnalyzer) or not isinstance(value, str):
+            return super().word_values(value, analyzer, **kwargs)
+        boost = self.field_boost
+        return ((term, n, n * boost, pack_uint(n)) for term, n in analyzer.counts(value).items())
 
 
 def language_analyzer(lang: str, wordset: Iterable[str] = (), *, stemming: bool = True,
@@ -250,19 +314,16 @@ def language_analyzer(lang: str, wordset: Iterable[str] = (), *, stemming: bool 
     return LanguageAnalyzer(lang, wordset, stemming=stemming, decompound=decompound, keep=keep)
 
 
-def plain_analyzer():
-    """Folded, unstemmed words (the spelling-correction vocabulary)."""
-    return RegexTokenizer(r"\w+") | LowercaseFilter() | FoldFilter()
+def plain_analyzer() -> PlainAnalyzer:
+    return PlainAnalyzer()
 
 
-def ngram_analyzer():
-    """Trigrams of folded words: a typo still shares most of them with the right word."""
-    return RegexTokenizer(r"\w+") | LowercaseFilter() | FoldFilter() | NgramFilter(3, 3)
+def ngram_analyzer() -> TrigramAnalyzer:
+    return TrigramAnalyzer()
 
 
-def prefix_analyzer():
-    """Edge n-grams of folded title words, for suggest-as-you-type."""
-    return RegexTokenizer(r"\w+") | LowercaseFilter() | FoldFilter() | NgramFilter(2, PREFIX_MAX, at="start")
+def prefix_analyzer() -> PrefixAnalyzer:
+    return PrefixAnalyzer()
 
 
 def build_wordset(texts: Iterable[str], min_docs: int = 1) -> set[str]:

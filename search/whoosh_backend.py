@@ -28,9 +28,10 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh import scoring
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3PerDocReader, _lenfield
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, W3PerDocReader, _lenfield
 from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.index import LockError
+from whoosh.matching.wrappers import FilterMatcher
 from whoosh.query import And, AndMaybe, Term
 from whoosh.query import Or as _WhooshOr
 from whoosh.util.numeric import byte_to_length
@@ -78,12 +79,19 @@ WRITE_TIMEOUT = 10.0
 WRITE_DELAY = 0.05
 MAX_WORDS = 12
 RARE_WORD_DOCS = 1  # a word in at most this many documents may be someone's typo
-HIGHLIGHT_CHARS = 4000
+HIGHLIGHT_CHARS = 4000  # snippets come from the first part of long bodies (bounded work per hit)
 DIRECT_SCORING = 400  # up to this many matches are scored directly (see WhooshBackend._top)
-MASK_CACHE = 4096  # per-term bitmasks kept per searcher (12.5 kB each at 100k documents)  # snippets come from the first part of long bodies (bounded work per hit)
+MASK_CACHE = 4096  # per-term bitmasks kept per searcher (12.5 kB each at 100k documents)
 
 # Language features can be switched off for the relevance evaluation's with/without figures.
 FEATURES = {"stemming": True, "decompounding": True, "synonyms": True, "ngrams": True, "correction": True}
+
+
+def _text(analyzer):
+    """A TEXT field (no positions) whose term counts come straight from the analyzer's word cache."""
+    field = TEXT(analyzer=analyzer, phrase=False)
+    field.format = analysis.TermCounts(field_boost=field.format.field_boost)
+    return field
 
 
 def _unscored(field):
@@ -107,18 +115,17 @@ def make_schema(wordset: Iterable[str] = ()) -> Schema:
         "cues": STORED,
         "chapters": STORED,
         "version": STORED,
-        "spell": _unscored(TEXT(analyzer=analysis.plain_analyzer(), phrase=False)),
-        "ngram": TEXT(analyzer=analysis.ngram_analyzer(), phrase=False),
-        "prefix": TEXT(analyzer=analysis.prefix_analyzer(), phrase=False),
+        "spell": _unscored(_text(analysis.plain_analyzer())),
+        "ngram": _text(analysis.ngram_analyzer()),
+        "prefix": _text(analysis.prefix_analyzer()),
     }
     fields["body"] = STORED  # for highlighting
     for lang in LANGS:
         options = {"stemming": FEATURES["stemming"], "decompound": FEATURES["decompounding"]}
         # One "text" field per language (title three times, tags twice, body) keeps matching to one posting list
         # per word and language; the short title field (negations kept) adds to the score of title matches.
-        fields[f"text_{lang}"] = TEXT(analyzer=analysis.language_analyzer(lang, wordset, **options), phrase=False)
-        fields[f"title_{lang}"] = TEXT(analyzer=analysis.language_analyzer(lang, wordset, keep=analysis.NEGATIONS,
-                                                                           **options), phrase=False)
+        for name, keep in (("text", frozenset()), ("title", analysis.NEGATIONS)):
+            fields[f"{name}_{lang}"] = _text(analysis.language_analyzer(lang, wordset, keep=keep, **options))
     return Schema(**fields)
 
 
@@ -168,11 +175,47 @@ def edit_distance(a: str, b: str, limit: int = 3) -> int:
     return prev[-1]
 
 
-def _to_mask(docnums, size: int) -> int:
-    bits = bytearray((size + 8) // 8)
-    for n in docnums:
-        bits[n >> 3] |= 1 << (n & 7)
-    return int.from_bytes(bits, "little")
+_BIT = tuple(1 << n for n in range(8))
+
+
+def _term_mask(searcher, field: str, text) -> int:
+    """The live documents holding a term, as a bitmask (bit n: document number n). Whoosh 3 leaf matchers are
+    read a block of ids at a time (one generator step per posting made cold masks cost tens of milliseconds at
+    100k documents); other matchers go through all_ids()."""
+    bits = bytearray(searcher.doc_count_all() // 8 + 1)
+    for sub, offset in searcher.leaf_searchers():
+        reader = sub.reader()
+        if (field, text) not in reader:
+            continue
+        matcher = reader.postings(field, text)
+        leaf = matcher.child if isinstance(matcher, FilterMatcher) else matcher  # deletions: masked below
+        if isinstance(leaf, W3LeafMatcher):
+            while leaf.is_active():
+                if leaf._ids is None:
+                    leaf._read_ids()
+                for n in leaf._ids:
+                    n += offset
+                    bits[n >> 3] |= _BIT[n & 7]
+                leaf._next_block()
+        else:
+            for n in matcher.all_ids():
+                n += offset
+                bits[n >> 3] |= _BIT[n & 7]
+    return int.from_bytes(bits, "little") & _live_mask(searcher)
+
+
+def _live_mask(searcher) -> int:
+    cached = getattr(searcher, "_helpcenter_live", None)
+    if cached is None:
+        size = searcher.doc_count_all()
+        cached = (1 << size) - 1
+        if searcher.reader().has_deletions():
+            bits = bytearray(size // 8 + 1)
+            for n in searcher.reader().all_doc_ids():
+                bits[n >> 3] |= _BIT[n & 7]
+            cached = int.from_bytes(bits, "little")
+        searcher._helpcenter_live = cached
+    return cached
 
 
 def _bits(mask: int) -> list[int]:
@@ -657,7 +700,27 @@ class WhooshBackend(SearchBackend):
             return None
         return " ".join(built.suggested.get(w, w) for w in built.words)
 
+    def _reading(self, read, *args):
+        """Run a read; an index that breaks under an open searcher (files truncated, corrupt, deleted) gives
+        SearchUnavailable, and the next read opens the index afresh."""
+        try:
+            return read(*args)
+        except SearchUnavailable:
+            raise
+        except Exception as exc:
+            with self._lock:
+                self._ix = self._searcher = None
+                self._term_cache.clear()
+            log.exception("search: reading the index failed")
+            raise SearchUnavailable(f"{type(exc).__name__}: {exc}") from exc
+
     def search(self, query: Query) -> Results:
+        return self._reading(self._search, query)
+
+    def suggest(self, text: str, limit: int = 8) -> list[dict]:
+        return self._reading(self._suggest, text, limit)
+
+    def _search(self, query: Query) -> Results:
         searcher = self.searcher()
         results = Results(query=query.text, page=query.page, per_page=query.per_page)
         built = self.build(searcher, query.text, query.synonyms)
@@ -772,9 +835,7 @@ class WhooshBackend(SearchBackend):
         key = (field, text)
         mask = cache.get(key)
         if mask is None:
-            mask = 0
-            if searcher.doc_frequency(field, text):
-                mask = _to_mask(searcher.postings(field, text).all_ids(), searcher.doc_count_all())
+            mask = _term_mask(searcher, field, text) if searcher.doc_frequency(field, text) else 0
             if len(cache) >= MASK_CACHE:
                 cache.clear()
             cache[key] = mask
@@ -784,9 +845,9 @@ class WhooshBackend(SearchBackend):
         """Per searcher: for each facet value, the bitmask of its documents (built once from postings)."""
         cached = getattr(searcher, "_helpcenter_facets", None)
         if cached is None:
-            reader, size = searcher.reader(), searcher.doc_count_all()
-            cached = {name: {value: _to_mask(reader.postings(name, value).all_ids(), size)
-                             for value in reader.field_terms(name)} for name in ("type", "category")}
+            reader = searcher.reader()
+            cached = {name: {value: _term_mask(searcher, name, value) for value in reader.field_terms(name)}
+                      for name in ("type", "category")}
             searcher._helpcenter_facets = cached
         return cached
 
@@ -849,7 +910,7 @@ class WhooshBackend(SearchBackend):
             return None, []
         return best[1], self._mark(best[2], analyzer, terms)
 
-    def suggest(self, text: str, limit: int = 8) -> list[dict]:
+    def _suggest(self, text: str, limit: int) -> list[dict]:
         words = analysis.words(text)[:MAX_WORDS]
         if not words:
             return []

@@ -90,7 +90,7 @@ def test_no_style_attribute_and_no_foreign_alignment(attack):
 
 def test_align_classes_exist_in_the_stylesheet():
     from pathlib import Path
-    css = (Path(__file__).resolve().parents[3] / "static" / "css" / "kb.css").read_text(encoding="utf-8")
+    css = (Path(__file__).resolve().parents[3] / "static" / "css" / "app.css").read_text(encoding="utf-8")
     for align in ("left", "center", "right"):
         assert f".align-{align}" in css
 
