@@ -5,7 +5,7 @@ FLASK   := $(VENV)/bin/flask --app wsgi
 HOST    ?= 127.0.0.1
 PORT    ?= 5000
 
-.PHONY: install run test test-sqlite test-postgres serve worker demo clean
+.PHONY: install run test test-sqlite test-postgres serve worker clean
 
 $(VENV)/.installed: requirements.txt
 	python3 -m venv $(VENV)
@@ -24,10 +24,6 @@ install: $(VENV)/.installed node_modules/.installed
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty
-	@echo ""
-	@echo "Demo accounts (local only, never deploy them):"
-	@echo "  admin / demo-admin-1234      redaktion / demo-editor-1234"
-	@echo "  superuser / demo-super-1234  kunde / demo-kunde-1234"
 	@echo "Serving on http://$(HOST):$(PORT)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 

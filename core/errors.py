@@ -101,10 +101,10 @@ def error_response(status: int, message: str | None = None, code: str | None = N
         except Exception:  # the layout itself failed (e.g. a context processor's query): never a bare 500
             log.exception("error page for %s failed to render; using the standalone page", status)
             _rollback_quietly()
-    return make_response(_standalone_page(status, title, message), status)
+    return make_response(standalone_page(status, title, message), status)
 
 
-def _standalone_page(status: int, title: str, message: str) -> str:
+def standalone_page(status: int, title: str, message: str) -> str:
     """The error page without context processors and current_user: it renders with the database down."""
     from flask_babel import get_locale
     config = current_app.config

@@ -1,10 +1,13 @@
 """Account forms. Labels are German source strings translated by Flask-Babel."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from core.models import ROLES
+
+ROLE_LABELS = {"customer": _l("Kunde"), "superuser": _l("Superuser"), "editor": _l("Redaktion"),
+               "admin": _l("Admin")}
 
 
 class LoginForm(FlaskForm):
@@ -28,4 +31,5 @@ class ChangePasswordForm(FlaskForm):
 
 
 class RoleForm(FlaskForm):
-    role = SelectField(_l("Rolle"), choices=list(ROLES))
+    role = SelectField(_l("Rolle"), choices=[SelectChoice(role, label) for role, label in ROLE_LABELS.items()
+                                                     if role in ROLES])
