@@ -3,12 +3,14 @@ with it): `core.jobs.enqueue("kb.videos.jobs:import_source", import_id)`."""
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import current_app
 
+from core.errors import DomainError
 from core.extensions import db
 from core.models import AuditLog, utcnow
-from kb.videos import importer
+from kb.videos import importer, services
 from kb.videos.models import VideoImport
 
 MESSAGES_MAX = 50
@@ -23,6 +25,10 @@ def import_source(import_id: int) -> dict:
     record.status, record.error = "running", ""
     db.session.commit()
     try:
+        try:  # checked again when the job runs: the name may resolve elsewhere by now
+            services.refuse_internal_host(urlsplit(record.source).hostname or "")
+        except DomainError as exc:
+            raise importer.ImportSourceError(exc.message) from None
         summary = importer.import_source(record.source, download=record.download,
                                          media_dir=Path(current_app.config["MEDIA_DIR"]),
                                          category_slug=record.category_slug, echo=lambda line: None)

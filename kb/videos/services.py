@@ -1,8 +1,10 @@
 """Video queries and editor actions. Functions that change data add to the session; the caller commits."""
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
+import socket
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -284,7 +286,26 @@ def check_import_url(raw: str | None) -> str:
         raise DomainError(_("Bitte geben Sie die vollständige Adresse (http:// oder https://) eines Videos, einer "
                             "Playlist oder eines Kanals an."), code="invalid_url", status=422,
                           details={"source": "invalid_url"})
+    refuse_internal_host(parts.hostname)
     return url
+
+
+def refuse_internal_host(host: str) -> None:
+    """No imports from our own network (server-side request forgery): a host that resolves to a loopback,
+    private, link-local or otherwise non-public address is refused unless VIDEO_IMPORT_ALLOWED_HOSTS (comma
+    separated) names it. A host that does not resolve passes here; the import then fails with a network error."""
+    allowed = {h.strip().lower() for h in str(current_app.config.get("VIDEO_IMPORT_ALLOWED_HOSTS") or "").split(",")}
+    if host.lower() in allowed - {""}:
+        return
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except (OSError, UnicodeError):
+        return
+    for address in addresses:
+        if not ipaddress.ip_address(address.split("%", 1)[0]).is_global:
+            raise DomainError(_("Diese Adresse zeigt ins interne Netz (%(address)s); von dort importieren wir "
+                                "nicht.", address=address), code="internal_address", status=422,
+                              details={"source": "internal_address"})
 
 
 def start_import(actor, source: str, *, download: bool = False, category_slug: str | None = None) -> VideoImport:

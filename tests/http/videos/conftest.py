@@ -29,7 +29,9 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 
 @pytest.fixture
-def media_server(tmp_path):
+def media_server(tmp_path, app):
+    """A local HTTP server with the tiny fixture video; 127.0.0.1 allowed past the internal-address guard."""
+    app.config["VIDEO_IMPORT_ALLOWED_HOSTS"] = "127.0.0.1"
     root = tmp_path / "served"
     shutil.copytree(MEDIA_FIXTURES, root)
     (root / "tutorial.html").write_text(PAGE, encoding="utf-8")
@@ -45,9 +47,10 @@ def media_server(tmp_path):
 
 
 @pytest.fixture
-def closed_port_url():
+def closed_port_url(app):
     """A URL on 127.0.0.1 where nothing listens: a real network error without leaving the machine."""
     import socket
+    app.config["VIDEO_IMPORT_ALLOWED_HOSTS"] = "127.0.0.1"
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]

@@ -70,6 +70,31 @@ def test_bad_urls_are_422_with_a_clear_message(app, client, editor, source):
     assert _imports() == []
 
 
+@pytest.mark.parametrize("source", ["http://127.0.0.1:8000/admin", "http://localhost/v", "http://10.0.0.5/v",
+                                    "http://169.254.169.254/latest/meta-data/", "http://[::1]/v",
+                                    "http://192.168.1.1/playlist"])
+def test_addresses_in_our_own_network_are_refused(app, client, editor, source):
+    """Server-side request forgery: an editor's URL must not make the server fetch from the internal network."""
+    app.config["VIDEO_IMPORT_ALLOWED_HOSTS"] = ""
+    response = client.post("/redaktion/videos/import", data={"source": source})
+    assert response.status_code == 422
+    assert "interne Netz" in response.get_data(as_text=True)
+    assert _imports() == []
+
+
+def test_a_queued_import_is_checked_again_when_it_runs(app, editor):
+    from kb.videos import jobs, services
+
+    app.config["VIDEO_IMPORT_ALLOWED_HOSTS"] = "127.0.0.1"
+    record = services.start_import(editor, "http://127.0.0.1:9/v")
+    db.session.commit()
+    app.config["VIDEO_IMPORT_ALLOWED_HOSTS"] = ""
+    with pytest.raises(Exception, match="interne Netz"):
+        jobs.import_source(record.id)
+    db.session.refresh(record)
+    assert record.status == "failed" and "interne Netz" in record.error
+
+
 def test_unknown_category_is_422(app, client, editor):
     response = client.post("/redaktion/videos/import", data={"source": "https://example.org/v", "category": "nope"})
     assert response.status_code == 422 and _imports() == []

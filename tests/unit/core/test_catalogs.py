@@ -137,3 +137,25 @@ def test_user_facing_messages_go_through_gettext(package):
             if name in GETTEXT and not (isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
                 offenders.append(f"{where}: {name}() of a computed string can't be extracted")
     assert not offenders, "\n".join(offenders)
+
+
+SITE = Package("site", sources=("core", "api", "kb", "content", "search", "community"), templates=("templates",))
+
+
+def test_every_message_of_the_site_is_translated_in_some_catalog():
+    """At run time Flask-Babel merges every package's catalog (BABEL_TRANSLATION_DIRECTORIES), so a message may
+    live in any of them; none may be missing or empty."""
+    catalogs = []
+    for path in sorted(ROOT.glob("**/translations/en/LC_MESSAGES/messages.po")):
+        if ".venv" not in path.parts:
+            with path.open("rb") as handle:
+                catalogs.append(read_po(handle))
+    assert len(catalogs) >= 7
+    missing = []
+    for msgid, where in sorted(extract(SITE).items(), key=lambda item: str(item[0])):
+        key = msgid[0] if isinstance(msgid, tuple) else msgid
+        entries = [c.get(key) for c in catalogs if c.get(key) is not None]
+        strings = [s for e in entries for s in ([e.string] if isinstance(e.string, str) else e.string)]
+        if not strings or not all(s and s.strip() for s in strings):
+            missing.append(f"{key!r} ({where[0]})")
+    assert not missing, f"{len(missing)} message(s) lack an English translation:\n" + "\n".join(missing)
