@@ -51,6 +51,7 @@ def test_every_page_has_one_h1_headings_in_order_and_no_inline_code(pages):
     for name, html in pages.items():
         assert not re.search(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/ld\+json\")", html), name
         assert " style=" not in html and "<style" not in html, name
+        assert '="None"' not in html, name  # a Python None rendered as an attribute value
         assert re.search(r'<html lang="de', html), name
         levels = [int(level) for level in re.findall(r"<h([1-6])\b", html)]
         assert levels and levels[0] == 1 and levels.count(1) == 1, (name, levels)
