@@ -12,6 +12,7 @@ from pathlib import Path
 from flask import Flask, send_from_directory
 
 ONE_YEAR = 365 * 24 * 3600
+STALE_MAX_AGE = 300
 _HASHED = re.compile(r"^(?P<stem>.+)\.(?P<hash>[0-9a-f]{10})(?P<ext>\.[A-Za-z0-9]+)$")
 
 
@@ -44,6 +45,10 @@ def init_app(app: Flask) -> None:
             response = send_from_directory(app.static_folder, plain, max_age=ONE_YEAR)
             response.cache_control.immutable = True
             return response
+        stale = _HASHED.match(filename)
+        if stale and f"{stale['stem']}{stale['ext']}" in manifest:
+            # A page from before a deploy asks for the old hash: today's file, cached briefly, never immutable.
+            return send_from_directory(app.static_folder, f"{stale['stem']}{stale['ext']}", max_age=STALE_MAX_AGE)
         return original_view(filename=filename)
 
     app.view_functions["static"] = static_view

@@ -84,4 +84,14 @@ def test_static_files_get_hashed_names_and_long_cache(client):
     assert response.headers.get("Expires"), "Expires helps HTTP/1.0 caches"
     plain = client.get("/static/css/app.css")
     assert plain.status_code == 200 and "immutable" not in plain.headers.get("Cache-Control", "")
-    assert client.get("/static/css/app.0000000000.css").status_code == 404
+
+
+def test_a_stale_hash_gets_todays_file_briefly_cached(client):
+    """A page cached before a deploy asks for the previous hash: it gets the current file, not a 404."""
+    current = client.get("/static/css/app.css").get_data()
+    response = client.get("/static/css/app.0123456789.css")
+    assert response.status_code == 200 and response.get_data() == current
+    directives = _cache_directives(response.headers["Cache-Control"])
+    assert directives.get("max-age") == "300" and "immutable" not in directives
+    assert client.get("/static/css/gibt-es-nicht.0123456789.css").status_code == 404
+    assert client.get("/static/../core/config.0123456789.py").status_code == 404
