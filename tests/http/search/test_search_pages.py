@@ -2,6 +2,8 @@
 pages that show results run on both backends (tests/search_backends.py)."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from core.extensions import db
@@ -74,6 +76,18 @@ def test_analytics_page_permissions_and_content(client, auth):
     r = client.get("/redaktion/suche?days=7")
     assert r.status_code == 200 and "glasfaserdose" in r.get_data(as_text=True)
     assert client.get("/redaktion/suche?days=abc").status_code == 200
+
+
+def test_analytics_shows_how_many_left_after_a_suggestion_without_asking(client, auth):
+    from community.notification_models import DeflectionEvent
+    db.session.add_all([DeflectionEvent(kind="visitor", result_type="article") for _ in range(4)]
+                       + [DeflectionEvent(kind="click", result_type="article") for _ in range(5)]
+                       + [DeflectionEvent(kind="asked_after_click")])
+    auth.login(make_user(role="editor"))
+    page = client.get("/redaktion/suche?days=7").get_data(as_text=True)
+    section = page[page.index("data-deflection"):page.index("</section>", page.index("data-deflection"))]
+    numbers = re.findall(r"<dd>([^<]*)</dd>", section)
+    assert numbers == ["4", "5", "3 (75 %)", "1"]
 
 
 def test_synonym_editor_add_update_delete(client, auth):
