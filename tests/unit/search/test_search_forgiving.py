@@ -6,6 +6,9 @@ from __future__ import annotations
 from core.extensions import db
 from search import service
 from tests.factories import make_article, make_category
+from tests.search_backends import both
+
+pytestmark = both  # the same behaviour from Whoosh and from PostgreSQL full text
 
 
 def run(text):

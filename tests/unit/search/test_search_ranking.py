@@ -5,6 +5,7 @@ from __future__ import annotations
 from core.extensions import db
 from search import service
 from tests.factories import make_article, make_category
+from tests.search_backends import both
 
 FILLER = "Prüfen Sie die Kabel und die Steckdose, warten Sie zwei Minuten und versuchen Sie es erneut."
 
@@ -13,6 +14,7 @@ def titles(text):
     return [h.title for h in service.run(text, log_it=False).results.hits]
 
 
+@both
 def test_title_beats_tags_beats_body(app):
     cat = make_category("internet")
     # each mentions "Powerline" once, in a different place; otherwise the same length and words
@@ -24,6 +26,7 @@ def test_title_beats_tags_beats_body(app):
                                    "Adapter im Haus verbinden"]
 
 
+@both
 def test_an_english_title_match_is_not_drowned_by_german_documents(app):
     cat = make_category("internet")
     for n in range(12):
