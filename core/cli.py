@@ -34,6 +34,7 @@ def fail(message: str) -> None:
 @click.option("--role", default="customer", show_default=True, help="|".join(ROLES))
 @click.option("--password", help="Ohne Angabe wird ein zufälliges Passwort erzeugt und ausgegeben.")
 def create_user(name: str, email: str, role: str, password: str | None):
+    """Create an account with a role (prints a generated password when none is given)."""
     generated = password is None
     password = password or secrets.token_urlsafe(12)
     try:
@@ -62,6 +63,7 @@ def create_token(name: str):
 @users_cli.command("revoke-tokens")
 @click.argument("name")
 def revoke_tokens(name: str):
+    """Revoke every API token of the user."""
     user = accounts.find_user(name)
     if user is None:
         fail(_("Kein Benutzer namens %(name)s.", name=name))
@@ -103,6 +105,7 @@ def _require_queue() -> None:
 @jobs_cli.command("worker")
 @click.option("--burst", is_flag=True, help="Beenden, wenn die Warteschlange leer ist (fällige Wiederholungen inklusive).")
 def jobs_worker(burst: bool):
+    """Run background jobs from the Redis queue (needs REDIS_URL; `make worker`)."""
     _require_queue()
     click.echo(f"Worker für Warteschlange {jobs.queue().name} gestartet (mit Scheduler für Wiederholungen).")
     jobs.run_worker(burst=burst)
@@ -110,6 +113,7 @@ def jobs_worker(burst: bool):
 
 @jobs_cli.command("failed")
 def jobs_failed():
+    """List the jobs that failed after their retries (also at /admin/jobs)."""
     _require_queue()
     failed = jobs.failed_jobs()
     for job in failed:
@@ -121,6 +125,7 @@ def jobs_failed():
 @jobs_cli.command("retry")
 @click.argument("job_id", required=False)
 def jobs_retry(job_id: str | None):
+    """Queue one failed job again, or every failed job without JOB_ID."""
     _require_queue()
     click.echo(f"{jobs.requeue_failed(job_id)} Job(s) erneut eingereiht.")
 
