@@ -15,6 +15,7 @@ from api import bp, json_body, openapi
 from community import badges, deflection, notifications, permissions, services, stats
 from community.limits import community_limit
 from community.models import Answer, Question
+from content.render import expand_shortcodes
 from core.errors import DomainError, NotFound, PermissionDenied
 from core.extensions import db
 from core.models import User
@@ -93,7 +94,7 @@ def answer_json(answer: Answer) -> dict:
     return {
         "id": answer.id,
         "author": _author(answer.author),
-        "html": answer.body_html,
+        "html": expand_shortcodes(answer.body_html),
         "score": answer.score,
         "accepted": answer.is_accepted,
         "hidden": answer.is_hidden,
@@ -175,7 +176,7 @@ def community_question(question_id: int):
     question = _question(question_id)
     result = question_summary(question)
     result.update({
-        "html": question.body_html,
+        "html": expand_shortcodes(question.body_html),
         "device": question.device,
         "locked": question.is_locked,
         "duplicate_of_id": question.duplicate_of_id,

@@ -43,6 +43,13 @@ _LINK = re.compile(r"https?://|www\.|\]\(|<a\s", re.IGNORECASE)
 
 # ---- guards -------------------------------------------------------------------------------------------------
 
+def render_post(body: str) -> str:
+    """A post's stored HTML: sanitized once on save, with markers for shortcodes (``[[video:ID]]``) that the
+    pages and the API expand at serve time (content.render.expand_shortcodes), as articles do, so a change to the
+    trusted embed reaches old posts too."""
+    return render_markdown(body, toc=False, defer_shortcodes=True).html
+
+
 def check_personal_data(**fields: str) -> None:
     """Refuse text with personal data: DomainError personal_data (422) with kinds and masked findings."""
     pattern = current_app.config.get("CUSTOMER_NUMBER_PATTERN") or None
@@ -167,7 +174,7 @@ def ask_question(author: User, title: str, body: str, *, category=None, tags=Non
     check_personal_data(title=title, body=body, device=device)
     check_links(author, title, body)
     now = utcnow()
-    question = Question(title=title, body_md=body, body_html=render_markdown(body, toc=False).html, author=author,
+    question = Question(title=title, body_md=body, body_html=render_post(body), author=author,
                         category=_category(category), device=device, created_at=now, updated_at=now,
                         last_activity_at=now)
     question.tags = _tags(tag_names)
@@ -187,7 +194,7 @@ def post_answer(author: User, question: Question, body: str) -> Answer:
     check_personal_data(body=body)
     check_links(author, body)
     now = utcnow()
-    answer = Answer(question=question, author=author, body_md=body, body_html=render_markdown(body, toc=False).html,
+    answer = Answer(question=question, author=author, body_md=body, body_html=render_post(body),
                     created_at=now, updated_at=now)
     db.session.add(answer)
     question.last_activity_at = now
@@ -242,7 +249,7 @@ def add_comment(author: User, post_type: str, post, body: str) -> Comment:
     check_personal_data(body=body)
     check_links(author, body)
     comment = Comment(post_type=post_type, post_id=post.id, author=author, body_md=body,
-                      body_html=render_markdown(body, toc=False).html, created_at=utcnow())
+                      body_html=render_post(body), created_at=utcnow())
     db.session.add(comment)
     question.last_activity_at = utcnow()
     db.session.flush()
@@ -271,7 +278,7 @@ def edit_question(editor: User, question: Question, *, title: str, body: str, ta
                             new_tags=", ".join(tag_names), comment=(comment or "")[:300], created_at=utcnow())
     db.session.add(revision)
     question.title, question.body_md, question.device = title, body, device
-    question.body_html = render_markdown(body, toc=False).html
+    question.body_html = render_post(body)
     question.tags = _tags(tag_names)
     question.category = new_category
     question.last_activity_at = utcnow()
@@ -293,7 +300,7 @@ def edit_answer(editor: User, answer: Answer, *, body: str, comment: str = "") -
                             new_body=body, comment=(comment or "")[:300], created_at=utcnow())
     db.session.add(revision)
     answer.body_md = body
-    answer.body_html = render_markdown(body, toc=False).html
+    answer.body_html = render_post(body)
     answer.question.last_activity_at = utcnow()
     if editor.id != answer.author_id:
         _audit(editor, "community.edit", "answer", answer.id, comment)
