@@ -31,6 +31,7 @@ from whoosh import scoring
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, W3PerDocReader, _lenfield
 from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.index import LockError
+from whoosh.matching import ReadTooFar
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.query import And, AndMaybe, Term
 from whoosh.query import Or as _WhooshOr
@@ -61,6 +62,37 @@ def _doc_field_length(self, docnum, fieldname, default=0):
 
 _LENGTHS = [byte_to_length(b) for b in range(256)]
 W3PerDocReader.doc_field_length = _doc_field_length
+
+
+def _leaf_skip_to(self, targetid):
+    """W3LeafMatcher.skip_to, finding the target in a block by bisection instead of one ``next()`` per posting:
+    an And of a rare and a common word stepped through nearly every posting of the common one (most of the search
+    time at 100k documents). Same position afterwards: the first posting at or after ``targetid``."""
+    if not self.is_active():
+        raise ReadTooFar
+    if self._ids is None:
+        self._read_ids()
+    if targetid <= self._ids[self._i]:
+        return
+    while True:
+        while targetid > self._maxid:
+            self._next_block()
+            if self._atend:
+                return
+        if self._ids is None:
+            self._read_ids()
+        ids = self._ids
+        i = bisect.bisect_left(ids, targetid, self._i)
+        if i < len(ids):
+            self._i = i
+            return
+        self._i = len(ids) - 1  # (not reached: a block's last id is its maximum) on to the next block
+        self.next()
+        if not self.is_active():
+            return
+
+
+W3LeafMatcher.skip_to = _leaf_skip_to
 
 
 class Or(_WhooshOr):
