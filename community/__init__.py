@@ -31,6 +31,9 @@ def init_app(app: Flask) -> None:
         app.config.setdefault(key, value)
     cli.init_app(app)
     app.register_blueprint(views.bp)
+    from community.services import VIEWS_TALLY, write_view_tally
+    from core import tally
+    tally.register(app, VIEWS_TALLY, write_view_tally)
     app.jinja_env.globals.update(permissions.PREDICATES)
     from community.services import KIND_NAMES
     from flask_babel import format_timedelta

@@ -660,12 +660,24 @@ def record_view(viewer, question: Question) -> None:
     solution, the view counts for that answer too: how often people read it since it was marked."""
     if permissions.can_participate(viewer) and viewer.id == question.author_id:
         return
-    db.session.execute(db.update(Question).where(Question.id == question.id)
-                       .values(view_count=Question.view_count + 1))
-    if question.accepted_answer_id is not None:
-        db.session.execute(db.update(Answer).where(Answer.id == question.accepted_answer_id,
-                                                   Answer.is_hidden.is_(False))
-                           .values(solution_views=Answer.solution_views + 1))
+    _count_views(question.id, question.accepted_answer_id, 1)
+
+
+VIEWS_TALLY = "question_views"  # views of pages served from the page cache: {(question id, solution id): n}
+
+
+def write_view_tally(counts) -> None:
+    """core.tally writer: the views counted while the question page came from the page cache."""
+    for (question_id, answer_id), n in counts.items():
+        _count_views(question_id, answer_id, n)
+
+
+def _count_views(question_id: int, answer_id: int | None, n: int) -> None:
+    db.session.execute(db.update(Question).where(Question.id == question_id)
+                       .values(view_count=Question.view_count + n))
+    if answer_id is not None:
+        db.session.execute(db.update(Answer).where(Answer.id == answer_id, Answer.is_hidden.is_(False))
+                           .values(solution_views=Answer.solution_views + n))
 
 
 def user_impact(user: User) -> dict:

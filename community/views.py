@@ -1,6 +1,8 @@
 """Community pages: lists, questions, asking/answering, votes, solutions, moderation, profiles, badges."""
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -11,9 +13,11 @@ from community.forms import (AnswerForm, AskForm, CommentForm, DuplicateForm, Ed
 from community.limits import community_limit
 from community.models import Answer, Question
 from community.stats import response_stats
+from core import tally
 from core.errors import DomainError, NotFound, PermissionDenied
 from core.extensions import db
 from core.models import AuditLog, User
+from core.page_cache import cacheable, on_hit
 
 bp = Blueprint("community", __name__, url_prefix="/community")
 
@@ -126,10 +130,14 @@ def ask():
 
 
 @bp.get("/fragen/<int:question_id>")
+@cacheable
 def question(question_id: int):
     question = services.get_question(question_id, current_user)
     services.record_view(current_user, question)
     db.session.commit()
+    # Served from the page cache to further anonymous visitors: their views are tallied and written in batches.
+    on_hit(partial(tally.add, current_app._get_current_object(), services.VIEWS_TALLY,
+                   (question.id, question.accepted_answer_id)))
     return _render_question(question)
 
 

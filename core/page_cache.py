@@ -15,6 +15,7 @@ before_request hook answers visitors who already hold an anonymous session.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import threading
 import time
@@ -32,6 +33,7 @@ from core.logging_setup import log_line
 # freshness mark Flask-Login leaves in any non-empty session (meaningless without a user id).
 ANONYMOUS_SESSION_KEYS = {"csrf_token", "lang", "_fresh"}
 DEFAULT_SECONDS = 10
+CACHED_TYPES = {"text/html", "application/json"}
 _STORED = "helpcenter.page_cache.stored"  # environ key: the entry a request just stored, for the WSGI wrapper
 # Headers of the stored response the wrapper doesn't replay: per-visitor or recomputed.
 _NOT_REPLAYED = {"set-cookie", "content-length", "x-page-cache", "date"}
@@ -43,6 +45,14 @@ class _Entry:
     mimetype: str
     expires: float
     headers: list[tuple[str, str]] | None = None  # the app's final headers, once a cookie-less request stored it
+    hits: tuple = ()  # what the view does again for every visitor served from the cache (see on_hit)
+
+    def served(self) -> None:
+        for fn in self.hits:
+            try:
+                fn()
+            except Exception:  # counting must never cost a visitor the page
+                logging.getLogger(__name__).exception("page cache: on_hit callback failed")
 
 
 class PageCache:
@@ -72,9 +82,16 @@ class PageCache:
 
 
 def cacheable(view):
-    """Mark a view as a public page that may be served from the cache to anonymous visitors."""
+    """Mark a view as a public page (HTML or JSON) that may be served from the cache to anonymous visitors."""
     view.page_cacheable = True
     return view
+
+
+def on_hit(fn) -> None:
+    """Called by a cacheable view while it renders: ``fn()`` runs again for every visitor this page is then served
+    to from the cache, so what the view counts (a view, a search for the analytics) is still counted. It must be
+    cheap and need no app or request context: add to a core.tally, nothing more."""
+    g.setdefault("page_cache_hits", []).append(fn)
 
 
 def _key(environ: dict, locale: str) -> tuple:
@@ -118,6 +135,7 @@ def _serve_cached():
         body = entry.parts[0]
     response = Response(body, mimetype=entry.mimetype)
     response.headers["X-Page-Cache"] = "hit"
+    entry.served()
     return response
 
 
@@ -126,7 +144,7 @@ def _store(response: Response) -> Response:
     if key is None or response.headers.get("X-Page-Cache") == "hit":
         return response
     cache_control = response.cache_control
-    if (response.status_code != 200 or response.mimetype != "text/html" or response.is_streamed
+    if (response.status_code != 200 or response.mimetype not in CACHED_TYPES or response.is_streamed
             or "Set-Cookie" in response.headers or cache_control.private or cache_control.no_store
             or not set(session.keys()) <= ANONYMOUS_SESSION_KEYS):
         return response
@@ -134,7 +152,8 @@ def _store(response: Response) -> Response:
     token = g.get("csrf_token")
     parts = body.split(token.encode()) if token else [body]
     app = current_app
-    entry = _Entry(parts, response.mimetype, time.monotonic() + app.config["PAGE_CACHE_SECONDS"])
+    entry = _Entry(parts, response.mimetype, time.monotonic() + app.config["PAGE_CACHE_SECONDS"],
+                   hits=tuple(g.pop("page_cache_hits", ())))
     app.extensions["page_cache"].put(key, entry)
     request.environ[_STORED] = entry
     response.headers["X-Page-Cache"] = "miss"
@@ -169,6 +188,7 @@ class _Edge:
             body = entry.parts[0]
         headers += [("Content-Length", str(len(body))), ("X-Page-Cache", "hit")]
         start_response("200 OK", headers)
+        entry.served()
         path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "replace")
         log_line(app, "GET", path, 200, started)
         return [body]

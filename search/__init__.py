@@ -45,6 +45,9 @@ def init_app(app: Flask) -> None:
     from search.service import SearchService
 
     app.extensions["search"] = SearchService(make_backend(app))
+    from core import tally
+    from search import analytics
+    tally.register(app, analytics.SEARCHES_TALLY, analytics.write_search_tally)
     indexer.install()
     app.register_blueprint(views.bp)
     app.cli.add_command(cli.search_cli)

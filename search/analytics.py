@@ -35,6 +35,16 @@ def log_search(query: str, result_count: int, source: str = "search") -> None:
                                  source=source if source in SOURCES else "search"))
 
 
+SEARCHES_TALLY = "searches"  # searches answered from the page cache: {(query, result count, source): n}
+
+
+def write_search_tally(counts) -> None:
+    """core.tally writer: the searches answered from the page cache, one log row each, as if logged live."""
+    for (query, result_count, source), n in counts.items():
+        for _ in range(n):
+            log_search(query, result_count, source)
+
+
 def log_click(query: str, result_type: str, result_id, source: str = "search") -> None:
     text = normalise(query)
     if text and result_type in ("article", "video", "question"):

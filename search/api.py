@@ -6,6 +6,7 @@ from markupsafe import escape
 
 from api import bp, openapi
 from core.errors import DomainError
+from core.page_cache import cacheable
 from search import service
 from search.backend import SearchUnavailable
 
@@ -26,6 +27,7 @@ def _unavailable():
 
 
 @bp.route("/v1/search")
+@cacheable  # an outage sends thousands to the same query: anonymous answers come from the page cache
 def search():
     kind = request.args.get("type") or None
     if kind is not None and kind not in service.TYPES:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import partial
 
 from flask import current_app
 from sqlalchemy import select
 
+from core import tally
 from core.extensions import db
+from core.page_cache import on_hit
 from search import analysis, analytics, synonyms
 from search.backend import Query, Results, SearchBackend, SearchUnavailable
 
@@ -85,6 +88,9 @@ def run(text: str, *, type: str | None = None, category: str | None = None, page
         except Exception:
             db.session.rollback()
             log.exception("search: could not log the query")
+        # An anonymous API answer may be served again from the page cache: those searches are logged in batches.
+        on_hit(partial(tally.add, current_app._get_current_object(), analytics.SEARCHES_TALLY,
+                       (text, outcome.results.total, source)))
     return outcome
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import uuid
 
 import pytest
@@ -19,6 +20,35 @@ PASSWORD = "richtig-Pferd-Batterie"
 def pytest_configure(config):
     config.addinivalue_line("markers", "app_config(**settings): extra app configuration for this test")
     compile_catalogs()
+
+
+LOCAL_HOSTS = {"127.0.0.1", "::1", "localhost"}
+_connect = socket.socket.connect
+_connect_ex = socket.socket.connect_ex
+
+
+def _local_only(address) -> None:
+    if isinstance(address, tuple) and address[0] not in LOCAL_HOSTS:
+        raise ConnectionRefusedError(f"tests never leave this machine: connection to {address[0]} refused")
+
+
+def _guarded_connect(self, address):
+    _local_only(address)
+    return _connect(self, address)
+
+
+def _guarded_connect_ex(self, address):
+    _local_only(address)
+    return _connect_ex(self, address)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def no_network_beyond_this_machine():
+    """No test touches another host (yt-dlp imports run against a local HTTP server): any connection from this
+    process to an address other than loopback fails at once. Unix sockets are not affected."""
+    socket.socket.connect, socket.socket.connect_ex = _guarded_connect, _guarded_connect_ex
+    yield
+    socket.socket.connect, socket.socket.connect_ex = _connect, _connect_ex
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,7 @@
 """The page tour: every page template, rendered with the demo content, as the visitor allowed to see it.
 
 Shared by the Nu validator test (tests/http/core/test_page_quality.py) and the axe-core and transfer-size checks in
-Chromium (tests/browser/test_page_quality.py). ``PAGE_TEMPLATES`` is read from the templates folder, and both tests
+Chromium (tests/browser/test_page_tour_in_chromium.py). ``PAGE_TEMPLATES`` is read from the templates folder, and both tests
 assert the tour renders every one of them, so a new page cannot slip past the checkers.
 """
 from __future__ import annotations

@@ -54,3 +54,29 @@ def test_ask_form_suggests_an_article_and_counts_the_click(live_app, base_url, p
         assert [c.result_type for c in clicks] == ["article"]
         stats = deflection.stats()
         assert stats["visitors"] >= 1 and stats["left_without_asking"] >= 1
+
+
+def test_ask_suggestions_are_reached_by_keyboard(live_app, base_url, page):
+    """From the title field, Tab reaches the suggested article and Enter opens it: no mouse needed."""
+    with live_app.app_context():
+        make_article(title="Tastatur-Koppelung der Fernbedienung (Deflection)", slug="deflection-tastatur",
+                     category=make_category(), body="Halten Sie OK gedrückt.")
+        user = make_user(username="deflection-tastatur")
+        db.session.commit()
+        username = user.username
+    page.goto(f"{base_url}/anmelden")
+    page.get_by_label("Benutzername oder E-Mail").fill(username)
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    expect(page.get_by_label("Benutzername oder E-Mail")).to_have_count(0)
+    page.goto(f"{base_url}/community/frage-stellen")
+    page.locator("#title").press_sequentially("Tastatur Koppelung", delay=30)
+    link = page.locator("#ask-suggestions").get_by_role("link", name="Tastatur-Koppelung der Fernbedienung")
+    expect(link).to_be_visible()
+    for _ in range(4):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement && document.activeElement.textContent").startswith("Tastatur"):
+            break
+    expect(link).to_be_focused()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/artikel/deflection-tastatur")

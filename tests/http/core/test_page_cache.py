@@ -152,3 +152,48 @@ def test_a_page_served_from_the_cache_is_logged_like_any_request(app, article):
         logging.getLogger("helpcenter.request").removeHandler(handler)
     entries = [json.loads(line) for line in lines]
     assert [(e["method"], e["path"], e["status"]) for e in entries] == [("GET", "/artikel/router-blinkt-rot", 200)] * 2
+
+
+def test_anonymous_search_api_answers_are_cached_and_every_search_is_still_logged(app, article):
+    """An outage sends thousands to the same query: the JSON comes from the cache, and the searches it answered
+    reach the analytics in a batch (core.tally), one log row per search as if logged live."""
+    from core import tally
+    from search.models import SearchLog
+    first = app.test_client().get("/api/v1/search?q=router+blinkt")
+    hits = [app.test_client().get("/api/v1/search?q=router+blinkt") for _ in range(3)]
+    assert first.headers["X-Page-Cache"] == "miss" and all(h.headers["X-Page-Cache"] == "hit" for h in hits)
+    assert all(h.get_json() == first.get_json() for h in hits) and first.get_json()["total"] >= 1
+    # with a token (an API client acting as someone) the answer is never the shared one
+    assert "X-Page-Cache" not in app.test_client().get("/api/v1/search?q=router+blinkt",
+                                                       headers={"Authorization": "Bearer x"}).headers
+    logged = lambda: db.session.execute(db.select(db.func.count()).select_from(SearchLog)).scalar()  # noqa: E731
+    before = logged()
+    assert sum(tally.pending(app, "searches").values()) == 3
+    tally.flush(app)
+    db.session.expire_all()
+    assert logged() == before + 3 and not tally.pending(app, "searches")
+    row = db.session.execute(db.select(SearchLog).order_by(SearchLog.id.desc())).scalars().first()
+    assert (row.query, row.source, row.result_count) == ("router blinkt", "api", first.get_json()["total"])
+
+
+def test_question_page_views_served_from_the_cache_are_counted(app):
+    from community.models import Question
+    from core import tally
+    from tests.factories_community import make_answer, make_question
+    question = make_question()
+    answer = make_answer(question)
+    question.accepted_answer_id = answer.id
+    db.session.commit()
+    path = f"/community/fragen/{question.id}"
+    responses = [app.test_client().get(path) for _ in range(4)]
+    assert [r.headers.get("X-Page-Cache") for r in responses] == ["miss", "hit", "hit", "hit"]
+    db.session.expire_all()
+    assert db.session.get(Question, question.id).view_count == 1  # the rendered view, counted live
+    tally.flush(app)
+    db.session.expire_all()
+    assert db.session.get(Question, question.id).view_count == 4
+    assert db.session.get(type(answer), answer.id).solution_views == 4
+    # a logged-in visitor never gets the shared page
+    client = app.test_client()
+    client.post("/anmelden", data={"login": make_user().username, "password": "richtig-Pferd-Batterie"})
+    assert "X-Page-Cache" not in client.get(path).headers

@@ -75,6 +75,8 @@ def test_analytics_page_permissions_and_content(client, auth):
     auth.login(make_user(role="editor"))
     r = client.get("/redaktion/suche?days=7")
     assert r.status_code == 200 and "glasfaserdose" in r.get_data(as_text=True)
+    # a query nobody found anything for: one click to write the missing article, its title prefilled
+    assert 'href="/redaktion/artikel/neu?title=glasfaserdose"' in r.get_data(as_text=True)
     assert client.get("/redaktion/suche?days=abc").status_code == 200
 
 

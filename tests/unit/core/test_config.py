@@ -31,3 +31,13 @@ def test_postgres_urls_use_psycopg3(tmp_path, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgres://u@localhost/db")
     app = create_app({"TESTING": True})
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@localhost/db"
+
+
+def test_no_test_can_reach_another_host():
+    """tests/conftest.py refuses connections beyond loopback, so a test that would fetch from the internet fails."""
+    import socket
+
+    import pytest as _pytest
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock, _pytest.raises(ConnectionRefusedError,
+                                                                                    match="never leave"):
+        sock.connect(("93.184.215.14", 80))
