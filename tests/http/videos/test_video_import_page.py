@@ -2,9 +2,7 @@
 (inline without REDIS_URL, an RQ job on the local Redis with it) and its page shows the outcome."""
 from __future__ import annotations
 
-import os
 import re
-import uuid
 
 import pytest
 
@@ -13,8 +11,8 @@ from core.extensions import db
 from core.models import AuditLog
 from kb.videos.models import Video, VideoImport
 from tests.factories import PASSWORD, make_category, make_user
+from tests.redis_queue import queued, work
 
-REDIS = "redis://127.0.0.1:6379/15"
 
 
 def _imports() -> list[VideoImport]:
@@ -152,33 +150,9 @@ def test_post_without_csrf_token_is_refused(app, client):
 
 # --- queued: a real RQ queue on the local Redis ----------------------------------------------------------------
 
-def _redis_available() -> bool:
-    try:
-        from redis import Redis
-        return Redis.from_url(REDIS, socket_connect_timeout=0.5).ping()
-    except Exception:
-        return False
-
-
 @pytest.fixture
 def queued_app(app):
-    if not _redis_available():
-        if os.environ.get("REQUIRE_REDIS") == "1":
-            pytest.fail("REQUIRE_REDIS=1 but no Redis answers on 127.0.0.1:6379")
-        pytest.skip("no Redis on 127.0.0.1:6379 (REQUIRE_REDIS=1 makes this a failure)")
-    app.config.update(REDIS_URL=REDIS, JOBS_QUEUE=f"test-{uuid.uuid4().hex[:8]}", JOBS_RETRY_INTERVALS=[])
-    yield app
-    q = jobs.queue(app)
-    q.empty()
-    for registry in (q.failed_job_registry, q.finished_job_registry):
-        for job_id in registry.get_job_ids():
-            registry.remove(job_id, delete_job=True)
-
-
-def _work(app) -> None:
-    from rq import SimpleWorker
-    q = jobs.queue(app)
-    SimpleWorker([q], connection=q.connection).work(burst=True)
+    yield from queued(app, JOBS_RETRY_INTERVALS=[])
 
 
 def test_queued_import_runs_in_the_worker(queued_app, client, editor, media_server):
@@ -189,7 +163,7 @@ def test_queued_import_runs_in_the_worker(queued_app, client, editor, media_serv
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert 'data-import-status="queued"' in page and record.job_id in page
     assert db.session.execute(db.select(Video)).first() is None  # not run yet
-    _work(queued_app)
+    work(queued_app)
     db.session.expire_all()
     assert db.session.get(VideoImport, record.id).status == "done"
     page = client.get(response.headers["Location"]).get_data(as_text=True)
@@ -202,7 +176,7 @@ def test_queued_failure_is_listed_and_linked_for_admins(queued_app, client, auth
     db.session.commit()
     auth.login(admin)
     response = client.post("/redaktion/videos/import", data={"source": closed_port_url})
-    _work(queued_app)
+    work(queued_app)
     db.session.expire_all()
     record = _imports()[0]
     assert record.status == "failed" and "Netzwerkfehler" in record.error

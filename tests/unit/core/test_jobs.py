@@ -16,24 +16,7 @@ from sqlalchemy import select
 from core import jobs
 from core.extensions import db
 from core.models import AuditLog
-
-REDIS = "redis://127.0.0.1:6379/15"
-
-
-def _redis_available() -> bool:
-    try:
-        from redis import Redis
-        return Redis.from_url(REDIS, socket_connect_timeout=0.5).ping()
-    except Exception:
-        return False
-
-
-def require_redis() -> None:
-    if _redis_available():
-        return
-    if os.environ.get("REQUIRE_REDIS") == "1":
-        pytest.fail("REQUIRE_REDIS=1 but no Redis answers on 127.0.0.1:6379")
-    pytest.skip("no Redis on 127.0.0.1:6379 (REQUIRE_REDIS=1 makes this a failure)")
+from tests.redis_queue import REDIS, queued, require_redis, work
 
 
 def _actions():
@@ -52,27 +35,14 @@ def test_unknown_task_fails_fast(app):
 
 @pytest.fixture
 def redis_app(app):
-    require_redis()
-    app.config.update(REDIS_URL=REDIS, JOBS_QUEUE=f"test-{uuid.uuid4().hex[:8]}")
-    yield app
-    q = jobs.queue(app)
-    q.empty()
-    for registry in (q.failed_job_registry, q.finished_job_registry, q.scheduled_job_registry):
-        for job_id in registry.get_job_ids():
-            registry.remove(job_id, delete_job=True)
-
-
-def _work(app):
-    from rq import SimpleWorker
-    q = jobs.queue(app)
-    SimpleWorker([q], connection=q.connection).work(burst=True)
+    yield from queued(app)
 
 
 def test_with_redis_jobs_are_queued_and_run_by_a_worker(redis_app):
     job_id = jobs.enqueue("tests.jobs_tasks:record", "queued")
     assert job_id is not None
     assert _actions() == []  # not run yet
-    _work(redis_app)
+    work(redis_app)
     db.session.expire_all()
     assert _actions() == ["queued"]
 
@@ -82,7 +52,7 @@ def test_failed_jobs_are_retried_then_listed_and_can_be_requeued(redis_app, runn
     q = jobs.queue(redis_app)
     q.enqueue_call("core.jobs.execute", args=("tests.jobs_tasks:explode", ["kaputt"], {}),
                    description="tests.jobs_tasks:explode", retry=Retry(max=1), failure_ttl=60)
-    _work(redis_app)  # first attempt fails, retry re-queues it, second attempt fails for good
+    work(redis_app)  # first attempt fails, retry re-queues it, second attempt fails for good
     failed = jobs.failed_jobs(redis_app)
     assert len(failed) == 1 and "kaputt" in failed[0]["error"]
     result = runner.invoke(args=["jobs", "failed"])
@@ -144,7 +114,7 @@ def test_failed_job_page_lists_failures(redis_app, client, auth):
     db.session.commit()
     jobs.queue(redis_app).enqueue_call("core.jobs.execute", args=("tests.jobs_tasks:explode", ["boom-42"], {}),
                                        description="tests.jobs_tasks:explode")
-    _work(redis_app)
+    work(redis_app)
     auth.login(admin)
     html = client.get("/admin/jobs").get_data(as_text=True)
     assert "tests.jobs_tasks:explode" in html and "boom-42" in html

@@ -1,9 +1,11 @@
 """`flask search reindex --background`: inline without Redis, an RQ job run by a worker with it."""
+import pytest
+
 from core import jobs
 from core.extensions import db
 from search import service
 from tests.factories import make_article
-from tests.unit.core.test_jobs import redis_app  # noqa: F401  (fixture: a test queue on the local Redis)
+from tests.redis_queue import queued, work
 
 
 def _unindexed_article(app):
@@ -25,8 +27,12 @@ def test_background_reindex_without_redis_runs_inline(app, runner):
     assert service.run("Glasfaser", log_it=False).results.total == 1
 
 
+@pytest.fixture
+def redis_app(app):
+    yield from queued(app)
+
+
 def test_background_reindex_with_redis_is_queued_and_run_by_a_worker(redis_app, runner):
-    from rq import SimpleWorker
     _unindexed_article(redis_app)
     backend = redis_app.extensions["search"].backend
     generation = backend.current_dir()
@@ -35,7 +41,7 @@ def test_background_reindex_with_redis_is_queued_and_run_by_a_worker(redis_app, 
     q = jobs.queue(redis_app)
     assert q.job_ids and q.job_ids[0] in result.output
     assert backend.current_dir() == generation  # queued, not run
-    SimpleWorker([q], connection=q.connection).work(burst=True)
+    work(redis_app)
     assert not q.failed_job_registry.get_job_ids()
     assert backend.current_dir() != generation
     assert service.run("Glasfaser", log_it=False).results.total == 1
