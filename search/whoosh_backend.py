@@ -14,12 +14,14 @@ from __future__ import annotations
 import bisect
 import fcntl
 import heapq
+import itertools
 import logging
 import operator
 import os
 import shutil
 import threading
 import time
+from array import array
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,9 +33,10 @@ from whoosh import scoring
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, W3PerDocReader, _lenfield
 from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.index import LockError
-from whoosh.matching import ReadTooFar
-from whoosh.matching.wrappers import FilterMatcher
+from whoosh.matching import AndMaybeMatcher, IntersectionMatcher, NullMatcherClass, ReadTooFar, UnionMatcher
+from whoosh.matching.wrappers import FilterMatcher, WrappingMatcher
 from whoosh.query import And, AndMaybe, Term
+from whoosh.reading import SegmentReader
 from whoosh.query import Or as _WhooshOr
 from whoosh.util.numeric import byte_to_length
 
@@ -114,6 +117,7 @@ RARE_WORD_DOCS = 1  # a word in at most this many documents may be someone's typ
 HIGHLIGHT_CHARS = 4000  # snippets come from the first part of long bodies (bounded work per hit)
 DIRECT_SCORING = 400  # up to this many matches are scored directly (see WhooshBackend._top)
 MASK_CACHE = 4096  # per-term bitmasks kept per searcher (12.5 kB each at 100k documents)
+POSTINGS_CACHE = 4_000_000  # decoded postings kept per searcher for scoring (12 bytes each: 48 MB)
 
 # Language features can be switched off for the relevance evaluation's with/without figures.
 FEATURES = {"stemming": True, "decompounding": True, "synonyms": True, "ngrams": True, "correction": True}
@@ -250,13 +254,190 @@ def _live_mask(searcher) -> int:
     return cached
 
 
+_BYTE_BITS = tuple(tuple(n for n in range(8) if byte >> n & 1) for byte in range(256))
+
+
 def _bits(mask: int) -> list[int]:
-    """The document numbers in a bitmask, ascending."""
-    out = []
-    while mask:
-        low = mask & -mask
-        out.append(low.bit_length() - 1)
-        mask ^= low
+    """The document numbers in a bitmask, ascending (byte by byte: taking off the lowest bit of a 100k-bit number
+    thousands of times copied the whole number each time)."""
+    if mask.bit_count() <= 32:
+        out = []
+        while mask:
+            low = mask & -mask
+            out.append(low.bit_length() - 1)
+            mask ^= low
+        return out
+    data = mask.to_bytes((mask.bit_length() + 7) // 8, "little")
+    return [(i << 3) + n for i in itertools.compress(range(len(data)), data) for n in _BYTE_BITS[data[i]]]
+
+
+class _Unsupported(Exception):
+    """A matcher the exact scorer does not know: Whoosh's own search takes over."""
+
+
+class _SegmentScores:
+    """Whoosh's scores for chosen documents of one segment, read from the same matcher tree its search builds and
+    added up in the same order (a union or intersection adds its left score to its right one, AndMaybe its
+    optional part where it matches, a wrapper multiplies by its boost), so each score is the very float Whoosh's
+    collector gets. The documents each node is asked for come from the per-term bitmasks, so a term is only looked
+    up where it matches (a bisection in its decoded postings), never stepped through the postings in between; the
+    documents a query matches are all scored, so the top k is exact (Whoosh's own top-k pruning, ``replace()``
+    with the k-th score, sometimes dropped a document that belonged in it)."""
+
+    def __init__(self, backend, searcher, sub, offset: int, size: int):
+        self.backend, self.searcher, self.sub, self.offset = backend, searcher, sub, offset
+        self.full = (1 << size) - 1
+        self._masks: dict[int, int] = {}
+        self._leaves: dict[tuple, dict[int, float]] = {}
+
+    def mask(self, m) -> int:
+        """The segment's (live) documents a matcher matches."""
+        found = self._masks.get(id(m))
+        if found is not None:
+            return found
+        kind = type(m)
+        if kind is W3LeafMatcher:
+            field, text = m._term
+            text = text.decode("utf-8") if isinstance(text, bytes) else text
+            found = (self.backend._term_mask(self.searcher, field, text) >> self.offset) & self.full
+        elif kind is UnionMatcher:
+            found = self.mask(m.a) | self.mask(m.b)
+        elif kind is IntersectionMatcher:
+            found = self.mask(m.a) & self.mask(m.b)
+        elif kind is AndMaybeMatcher:
+            found = self.mask(m.a)
+        elif kind is WrappingMatcher or kind is FilterMatcher:  # (a FilterMatcher leaves out deleted documents)
+            found = self.mask(m.child)
+        elif isinstance(m, NullMatcherClass):
+            found = 0
+        else:
+            raise _Unsupported(kind.__name__)
+        self._masks[id(m)] = found
+        return found
+
+    def scores(self, m, need: int) -> dict[int, float]:
+        """Score of each document in ``need`` (documents ``m`` matches), by segment document number."""
+        if not need:
+            return {}
+        kind = type(m)
+        if kind is W3LeafMatcher:
+            return self._leaf(m, need)
+        if kind is UnionMatcher:
+            a = self.scores(m.a, need & self.mask(m.a))
+            b = self.scores(m.b, need & self.mask(m.b))
+            if not b:
+                return a
+            if not a:
+                return b
+            out = dict(a)
+            for doc, score in b.items():
+                left = out.get(doc)
+                out[doc] = score if left is None else left + score
+            return out
+        if kind is IntersectionMatcher:
+            both = need & self.mask(m.a) & self.mask(m.b)
+            a, b = self.scores(m.a, both), self.scores(m.b, both)
+            return {doc: score + b[doc] for doc, score in a.items()}
+        if kind is AndMaybeMatcher:
+            a = self.scores(m.a, need)
+            b = self.scores(m.b, need & self.mask(m.b))
+            return {doc: (score + b[doc]) if doc in b else score for doc, score in a.items()}
+        if kind is WrappingMatcher or kind is FilterMatcher:
+            boost = m.boost
+            return {doc: score * boost for doc, score in self.scores(m.child, need).items()}
+        raise _Unsupported(kind.__name__)
+
+    def _lengths(self, field: str):
+        """The segment's length bytes of a field (what the scorer's ``dfl`` reads, through _doc_field_length), or
+        None where the reader is not the usual one."""
+        reader = self.sub.reader()
+        perdoc = getattr(reader, "_perdoc", None)
+        if type(reader).doc_field_length is not SegmentReader.doc_field_length or \
+                type(perdoc).doc_field_length is not _doc_field_length or reader.is_closed:
+            return None
+        _doc_field_length(perdoc, 0, field, 1)
+        table = perdoc.__dict__["_helpcenter_lengths"].get(field)
+        return table if table else None  # no column: every length is the default
+
+    def _postings(self, m) -> tuple[array, array]:
+        """A term's document numbers and weights in this segment, decoded once per searcher (12 bytes a posting,
+        POSTINGS_CACHE postings in all): queries keep coming back to the same words, and decoding posting blocks
+        (zlib, pickle, delta decoding) was the larger part of scoring them."""
+        cache = getattr(self.searcher, "_helpcenter_postings", None)
+        if cache is None:
+            cache = self.searcher._helpcenter_postings = {}
+        key = (self.offset, m._term)
+        found = cache.get(key)
+        if found is None:
+            ids, weights = array("I"), array("d")
+            m.reset()
+            while m.is_active():
+                if m._ids is None:
+                    m._read_ids()
+                if m._weights is None:
+                    m._read_weights()
+                ids.extend(m._ids)
+                weights.extend(iter(m._weights))
+                m._next_block()
+            m.reset()
+            found = (ids, weights)
+            size = sum(len(i) for i, _w in cache.values())
+            if size + len(ids) > POSTINGS_CACHE:
+                cache.clear()
+            cache[key] = found
+        return found
+
+    def _leaf(self, m, need: int) -> dict[int, float]:
+        key = (m._term, need)
+        found = self._leaves.get(key)
+        if found is not None:
+            return found
+        scorer = m.scorer
+        direct = isinstance(scorer, scoring.WeightLengthScorer) and \
+            type(scorer).score is scoring.WeightLengthScorer.score and hasattr(scorer, "dfl")
+        table = self._lengths(m._term[0]) if direct else None
+        if table is None:
+            found = WhooshBackend._step_scores(m, _bits(need))
+        else:
+            # WeightLengthScorer.score(matcher) is _score(weight, dfl(doc)): the same two calls, once per distinct
+            # (weight, length byte), at each document's posting (all of ``need`` are postings of the term)
+            score_of, length_of = scorer._score, scorer.dfl
+            ids, weights = self._postings(m)
+            memo: dict[tuple, float] = {}
+            found = {}
+            k, n, size = 0, len(ids), len(table)
+            for doc in _bits(need):
+                k = bisect.bisect_left(ids, doc, k, n)
+                if k == n or ids[k] != doc:  # (not reached: the bitmask holds only postings of the term)
+                    continue
+                wl = (weights[k], table[doc] if doc < size else 0)
+                score = memo.get(wl)
+                if score is None:
+                    score = memo[wl] = score_of(wl[0], length_of(doc))
+                found[doc] = score
+                k += 1
+        self._leaves[key] = found
+        return found
+
+
+def _exact_scores(backend, searcher, q, allowed: int) -> dict[int, float] | None:
+    """Whoosh's score of every document in ``allowed`` (documents ``q`` matches), by document number: what its
+    search would give each of them. None for a query with a matcher this does not handle."""
+    out: dict[int, float] = {}
+    context = searcher.context()
+    try:
+        for sub, offset in searcher.leaf_searchers():
+            size = sub.doc_count_all()
+            need = (allowed >> offset) & ((1 << size) - 1)
+            if not need:
+                continue
+            part = _SegmentScores(backend, searcher, sub, offset, size)
+            m = q.matcher(sub, context)
+            need &= part.mask(m)
+            for doc, score in part.scores(m, need).items():
+                out[doc + offset] = score
+    except _Unsupported:
+        return None
     return out
 
 
@@ -810,28 +991,40 @@ class WhooshBackend(SearchBackend):
         scored directly, each query term read at just those documents; more go to Whoosh's top-k search, which
         skips whole blocks of postings that cannot reach the top."""
         if total <= DIRECT_SCORING:
-            scores = self._score(searcher, q, _bits(allowed))
+            scores = self._score(searcher, q, allowed)
+            return heapq.nlargest(limit, scores.items(), key=lambda kv: (kv[1], -kv[0]))
+        scores = _exact_scores(self, searcher, q, allowed)
+        if scores is not None:  # what Whoosh's top-k search returns (best score, then lowest number), much faster
             return heapq.nlargest(limit, scores.items(), key=lambda kv: (kv[1], -kv[0]))
         filter_q = And([Term(n, v) for n, v in (("type", query.type), ("category", query.category)) if v]) \
             if (query.type or query.category) else None
         return [(hit.docnum, hit.score or 0.0) for hit in searcher.search(q, limit=limit, filter=filter_q)]
 
-    def _score(self, searcher, q, docs: list[int]) -> dict[int, float]:
-        """Whoosh's scores (BM25F, term boosts, document boosts) for ``docs`` (ascending): Or, And and AndMaybe
-        add up their parts, an And only where all its parts match."""
+    def _score(self, searcher, q, allowed: int) -> dict[int, float]:
+        """Whoosh's scores (BM25F, term boosts, document boosts) for the documents in ``allowed``: Or, And and
+        AndMaybe add up their parts, an And only where all its parts match. Each term is read only at the
+        documents it matches (from its bitmask), segment by segment, with the score its matcher gives there."""
+        docs = _bits(allowed)
         leaf_scores: dict[Term, dict[int, float]] = {}
-        for leaf in {leaf for leaf in q.leaves() if isinstance(leaf, Term)}:
-            matcher = leaf.matcher(searcher)
+        leaves = [leaf for leaf in q.leaves() if isinstance(leaf, Term)]
+        subs = searcher.leaf_searchers()
+        context = searcher.context()
+        for leaf in dict.fromkeys(leaves):
+            need = allowed & self._mask(searcher, leaf)
             found: dict[int, float] = {}
-            for doc in docs:
-                if not matcher.is_active():
-                    break
-                if matcher.id() < doc:
-                    matcher.skip_to(doc)
-                    if not matcher.is_active():
-                        break
-                if matcher.id() == doc:
-                    found[doc] = matcher.score()
+            for sub, offset in subs:
+                size = sub.doc_count_all()
+                local = (need >> offset) & ((1 << size) - 1)
+                if not local:
+                    continue
+                matcher = leaf.matcher(sub, context)
+                part = _SegmentScores(self, searcher, sub, offset, size)
+                try:
+                    scores = part.scores(matcher, local & part.mask(matcher))
+                except _Unsupported:
+                    scores = self._step_scores(matcher, _bits(local))
+                for doc, score in scores.items():
+                    found[doc + offset] = score
             leaf_scores[leaf] = found
 
         def combine(node) -> dict[int, float]:
@@ -852,6 +1045,21 @@ class WhooshBackend(SearchBackend):
 
         scores = combine(q)
         return {doc: scores.get(doc, 0.0) for doc in docs}
+
+    @staticmethod
+    def _step_scores(matcher, docs: list[int]) -> dict[int, float]:
+        """A matcher's scores at ``docs`` (ascending), stepping it along (any kind of matcher)."""
+        found: dict[int, float] = {}
+        for doc in docs:
+            if not matcher.is_active():
+                break
+            if matcher.id() < doc:
+                matcher.skip_to(doc)
+                if not matcher.is_active():
+                    break
+            if matcher.id() == doc:
+                found[doc] = matcher.score()
+        return found
 
     def _mask(self, searcher, q) -> int:
         """The documents a clause matches, as a bitmask (bit n: document number n)."""
