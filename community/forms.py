@@ -1,7 +1,7 @@
 """Community forms (labels are German msgids). Rules live in the services; forms only shape the input."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from community.services import BODY_MAX, COMMENT_MAX, TITLE_MAX, TITLE_MIN
@@ -43,10 +43,10 @@ class ReasonForm(FlaskForm):
 
 class FlagForm(FlaskForm):
     reason = SelectField(_l("Grund"), choices=[
-        ("spam", _l("Spam oder Werbung")),
-        ("offensive", _l("Beleidigend")),
-        ("personal_data", _l("Enthält persönliche Daten")),
-        ("off_topic", _l("Gehört nicht hierher")),
-        ("other", _l("Anderer Grund")),
+        SelectChoice("spam", _l("Spam oder Werbung")),
+        SelectChoice("offensive", _l("Beleidigend")),
+        SelectChoice("personal_data", _l("Enthält persönliche Daten")),
+        SelectChoice("off_topic", _l("Gehört nicht hierher")),
+        SelectChoice("other", _l("Anderer Grund")),
     ])
     note = StringField(_l("Hinweis (optional)"), validators=[Optional(), Length(max=300)])

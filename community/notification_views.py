@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
-from wtforms import RadioField
+from wtforms import RadioField, SelectChoice
 
 from community import answer_to_article, notifications, services
 from community.notification_models import Notification
@@ -27,9 +27,9 @@ class ActionForm(FlaskForm):
 
 class SettingsForm(FlaskForm):
     email_mode = RadioField(_l("E-Mail-Benachrichtigungen"), choices=[
-        ("instant", _l("Sofort: eine E-Mail pro Benachrichtigung")),
-        ("daily", _l("Täglich: eine Zusammenfassung pro Tag")),
-        ("off", _l("Keine E-Mails (nur hier auf der Website)")),
+        SelectChoice("instant", _l("Sofort: eine E-Mail pro Benachrichtigung")),
+        SelectChoice("daily", _l("Täglich: eine Zusammenfassung pro Tag")),
+        SelectChoice("off", _l("Keine E-Mails (nur hier auf der Website)")),
     ])
 
 

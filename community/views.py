@@ -6,6 +6,7 @@ from functools import partial
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms import SelectChoice
 
 from community import badges, permissions, reputation, services, superusers
 from community.forms import (AnswerForm, AskForm, CommentForm, DuplicateForm, EditAnswerForm, EditQuestionForm,
@@ -39,7 +40,7 @@ def _categories():
 
 
 def _category_choices(locale: str):
-    return [("", _("– Bitte wählen –"))] + [(c.slug, c.name(locale)) for c in _categories()]
+    return [SelectChoice("", _("– Bitte wählen –"))] + [SelectChoice(c.slug, c.name(locale)) for c in _categories()]
 
 
 def _locale() -> str:
