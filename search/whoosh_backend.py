@@ -226,18 +226,35 @@ def _term_mask(searcher, field: str, text) -> int:
         matcher = reader.postings(field, text)
         leaf = matcher.child if isinstance(matcher, FilterMatcher) else matcher  # deletions: masked below
         if isinstance(leaf, W3LeafMatcher):
+            ids, weights = array("I"), array("d")  # kept for scoring (see _SegmentScores._postings)
             while leaf.is_active():
                 if leaf._ids is None:
                     leaf._read_ids()
+                if leaf._weights is None:
+                    leaf._read_weights()
+                ids.extend(leaf._ids)
+                weights.extend(iter(leaf._weights))
                 for n in leaf._ids:
                     n += offset
                     bits[n >> 3] |= _BIT[n & 7]
                 leaf._next_block()
+            _keep_postings(searcher, (offset, leaf._term), (ids, weights))
         else:
             for n in matcher.all_ids():
                 n += offset
                 bits[n >> 3] |= _BIT[n & 7]
     return int.from_bytes(bits, "little") & _live_mask(searcher)
+
+
+def _keep_postings(searcher, key, postings: tuple[array, array]) -> None:
+    """Keep a term's decoded postings (document numbers, weights) of one segment with the searcher, at most
+    POSTINGS_CACHE postings in all (12 bytes each)."""
+    cache = getattr(searcher, "_helpcenter_postings", None)
+    if cache is None:
+        cache = searcher._helpcenter_postings = {}
+    if sum(len(ids) for ids, _w in cache.values()) + len(postings[0]) > POSTINGS_CACHE:
+        cache.clear()
+    cache[key] = postings
 
 
 def _live_mask(searcher) -> int:
@@ -363,11 +380,8 @@ class _SegmentScores:
         """A term's document numbers and weights in this segment, decoded once per searcher (12 bytes a posting,
         POSTINGS_CACHE postings in all): queries keep coming back to the same words, and decoding posting blocks
         (zlib, pickle, delta decoding) was the larger part of scoring them."""
-        cache = getattr(self.searcher, "_helpcenter_postings", None)
-        if cache is None:
-            cache = self.searcher._helpcenter_postings = {}
         key = (self.offset, m._term)
-        found = cache.get(key)
+        found = getattr(self.searcher, "_helpcenter_postings", {}).get(key)
         if found is None:
             ids, weights = array("I"), array("d")
             m.reset()
@@ -381,10 +395,7 @@ class _SegmentScores:
                 m._next_block()
             m.reset()
             found = (ids, weights)
-            size = sum(len(i) for i, _w in cache.values())
-            if size + len(ids) > POSTINGS_CACHE:
-                cache.clear()
-            cache[key] = found
+            _keep_postings(self.searcher, key, found)
         return found
 
     def _leaf(self, m, need: int) -> dict[int, float]:
