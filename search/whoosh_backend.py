@@ -417,16 +417,21 @@ class _SegmentScores:
             memo: dict[tuple, float] = {}
             found = {}
             k, n, size = 0, len(ids), len(table)
-            for doc in _bits(need):
-                k = bisect.bisect_left(ids, doc, k, n)
-                if k == n or ids[k] != doc:  # (not reached: the bitmask holds only postings of the term)
-                    continue
-                wl = (weights[k], table[doc] if doc < size else 0)
+            if need.bit_count() == n:  # every posting of the term (need holds only postings): no lookups
+                pairs = zip(ids, weights)
+            else:
+                pairs = []
+                for doc in _bits(need):
+                    k = bisect.bisect_left(ids, doc, k, n)
+                    if k < n and ids[k] == doc:  # (always: the bitmask holds only postings of the term)
+                        pairs.append((doc, weights[k]))
+                        k += 1
+            for doc, weight in pairs:
+                wl = (weight, table[doc] if doc < size else 0)
                 score = memo.get(wl)
                 if score is None:
                     score = memo[wl] = score_of(wl[0], length_of(doc))
                 found[doc] = score
-                k += 1
         self._leaves[key] = found
         return found
 
