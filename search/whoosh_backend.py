@@ -12,6 +12,7 @@ and a writer that still cannot get the lock queues its keys in ``pending.log`` i
 from __future__ import annotations
 
 import bisect
+import collections
 import fcntl
 import heapq
 import itertools
@@ -219,6 +220,7 @@ def _term_mask(searcher, field: str, text) -> int:
     read a block of ids at a time (one generator step per posting made cold masks cost tens of milliseconds at
     100k documents); other matchers go through all_ids()."""
     bits = bytearray(searcher.doc_count_all() // 8 + 1)
+    mask = 0
     for sub, offset in searcher.leaf_searchers():
         reader = sub.reader()
         if (field, text) not in reader:
@@ -234,16 +236,36 @@ def _term_mask(searcher, field: str, text) -> int:
                     leaf._read_weights()
                 ids.extend(leaf._ids)
                 weights.extend(iter(leaf._weights))
-                for n in leaf._ids:
-                    n += offset
-                    bits[n >> 3] |= _BIT[n & 7]
                 leaf._next_block()
             _keep_postings(searcher, (offset, leaf._term), (ids, weights))
+            mask |= _ids_mask(ids, sub.doc_count_all()) << offset
         else:
             for n in matcher.all_ids():
                 n += offset
                 bits[n >> 3] |= _BIT[n & 7]
-    return int.from_bytes(bits, "little") & _live_mask(searcher)
+    return (int.from_bytes(bits, "little") | mask) & _live_mask(searcher)
+
+
+def _ids_mask(ids, size: int) -> int:
+    """A bitmask of document numbers below ``size``, in C loops: a byte per document set to 1, then each eighth
+    of those bytes (documents 8i+j for one j) read as a number whose byte i is 0 or 1, shifted by j into place."""
+    flags = bytearray(size)
+    collections.deque(map(flags.__setitem__, ids, itertools.repeat(1)), maxlen=0)
+    return reduce(operator.or_, (int.from_bytes(flags[j::8], "little") << j for j in range(8)))
+
+
+def _read_ids(self):
+    """W3LeafMatcher._read_ids with the delta decoding in C (itertools.accumulate; Whoosh's delta_decode is a
+    generator, a Python step per posting). Same ids."""
+    if self._data is None:
+        self._read_data()
+    ids = self._data[0]
+    if not self._byteids:
+        ids = tuple(itertools.accumulate(ids))
+    self._ids = ids
+
+
+W3LeafMatcher._read_ids = _read_ids
 
 
 def _keep_postings(searcher, key, postings: tuple[array, array]) -> None:
