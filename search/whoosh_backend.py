@@ -274,9 +274,14 @@ def _keep_postings(searcher, key, postings: tuple[array, array]) -> None:
     cache = getattr(searcher, "_helpcenter_postings", None)
     if cache is None:
         cache = searcher._helpcenter_postings = {}
-    if sum(len(ids) for ids, _w in cache.values()) + len(postings[0]) > POSTINGS_CACHE:
+        searcher._helpcenter_postings_kept = 0
+    old = cache.pop(key, None)
+    kept = searcher._helpcenter_postings_kept - (len(old[0]) if old else 0) + len(postings[0])
+    if kept > POSTINGS_CACHE:
         cache.clear()
+        kept = len(postings[0])
     cache[key] = postings
+    searcher._helpcenter_postings_kept = kept
 
 
 def _live_mask(searcher) -> int:
