@@ -28,10 +28,10 @@ def normalise(query: str) -> str:
     return _SPACE.sub(" ", text).strip().lower()[:200]
 
 
-def log_search(query: str, result_count: int, source: str = "search") -> None:
+def log_search(query: str, result_count: int, source: str = "search", searches: int = 1) -> None:
     text = normalise(query)
-    if text:
-        db.session.add(SearchLog(query=text, result_count=max(0, int(result_count)),
+    if text and searches > 0:
+        db.session.add(SearchLog(query=text, result_count=max(0, int(result_count)), searches=int(searches),
                                  source=source if source in SOURCES else "search"))
 
 
@@ -39,10 +39,9 @@ SEARCHES_TALLY = "searches"  # searches answered from the page cache: {(query, r
 
 
 def write_search_tally(counts) -> None:
-    """core.tally writer: the searches answered from the page cache, one log row each, as if logged live."""
+    """core.tally writer: the searches answered from the page cache, one row per query standing for all of them."""
     for (query, result_count, source), n in counts.items():
-        for _ in range(n):
-            log_search(query, result_count, source)
+        log_search(query, result_count, source, searches=n)
 
 
 def log_click(query: str, result_type: str, result_id, source: str = "search") -> None:
@@ -67,11 +66,12 @@ def report(days: int = 30, limit: int = 20) -> dict[str, list[QueryStat]]:
     clicks = dict(db.session.execute(
         select(SearchClick.query, func.count()).where(SearchClick.created_at >= since)
         .group_by(SearchClick.query)).all())
+    searches = func.sum(SearchLog.searches)
     rows = db.session.execute(
-        select(SearchLog.query, func.count(), func.avg(SearchLog.result_count), func.min(SearchLog.result_count))
+        select(SearchLog.query, searches, func.sum(SearchLog.result_count * SearchLog.searches))
         .where(SearchLog.created_at >= since, SearchLog.source != "suggest")
-        .group_by(SearchLog.query).order_by(func.count().desc(), SearchLog.query)).all()
-    stats = [QueryStat(q, n, round(float(avg or 0)), clicks.get(q, 0)) for q, n, avg, _min in rows]
+        .group_by(SearchLog.query).order_by(searches.desc(), SearchLog.query)).all()
+    stats = [QueryStat(q, int(n), round(float(total or 0) / n) if n else 0, clicks.get(q, 0)) for q, n, total in rows]
     return {
         "top": stats[:limit],
         "zero": [s for s in stats if s.results == 0][:limit],

@@ -13,7 +13,7 @@ from core.models import utcnow
 
 
 class SearchLog(db.Model):
-    """One search: the normalised query, how many results it had, where it came from."""
+    """A search (or several identical ones): the normalised query, how many results it had, where it came from."""
 
     __tablename__ = "search_logs"
 
@@ -21,6 +21,9 @@ class SearchLog(db.Model):
     query: Mapped[str] = mapped_column(String(200), index=True)
     result_count: Mapped[int] = mapped_column(default=0)
     source: Mapped[str] = mapped_column(String(16), default="search")  # search | api | suggest | ask
+    # How many identical searches this row stands for: 1 when logged live; more for the searches the page cache
+    # answered in one tally period (core.tally), so an outage's thousands of searches are a handful of rows.
+    searches: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 

@@ -166,14 +166,18 @@ def test_anonymous_search_api_answers_are_cached_and_every_search_is_still_logge
     # with a token (an API client acting as someone) the answer is never the shared one
     assert "X-Page-Cache" not in app.test_client().get("/api/v1/search?q=router+blinkt",
                                                        headers={"Authorization": "Bearer x"}).headers
-    logged = lambda: db.session.execute(db.select(db.func.count()).select_from(SearchLog)).scalar()  # noqa: E731
+    logged = lambda: db.session.execute(db.select(db.func.sum(SearchLog.searches))).scalar()  # noqa: E731
     before = logged()
     assert sum(tally.pending(app, "searches").values()) == 3
     tally.flush(app)
     db.session.expire_all()
     assert logged() == before + 3 and not tally.pending(app, "searches")
     row = db.session.execute(db.select(SearchLog).order_by(SearchLog.id.desc())).scalars().first()
-    assert (row.query, row.source, row.result_count) == ("router blinkt", "api", first.get_json()["total"])
+    assert (row.query, row.source, row.result_count, row.searches) == ("router blinkt", "api",
+                                                                       first.get_json()["total"], 3)
+    from search import analytics
+    top = {s.query: s for s in analytics.report(days=1)["top"]}
+    assert top["router blinkt"].searches == 4 and top["router blinkt"].results == first.get_json()["total"]
 
 
 def test_question_page_views_served_from_the_cache_are_counted(app):
