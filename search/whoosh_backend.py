@@ -816,9 +816,21 @@ class WhooshBackend(SearchBackend):
 
     def _corrections(self, searcher, word: str, limit: int = 3) -> list[str]:
         """Spelling-vocabulary words within 1 (short words) or 2 edits, closest and most frequent first; swapping
-        two neighbouring letters counts as one edit ("Rehcnugn" → "rechnung": two swaps)."""
+        two neighbouring letters counts as one edit ("Rehcnugn" → "rechnung": two swaps). Kept per searcher: a
+        long word without a close match builds one automaton per swap (up to 150 ms), and people repeat queries."""
         if len(word) < 4 or not word.isalpha() or word in analysis.ALL_STOPWORDS:
             return []
+        cache = getattr(searcher, "_helpcenter_corrections", None)
+        if cache is None:
+            cache = searcher._helpcenter_corrections = {}
+        key = (word, limit)
+        if key not in cache:
+            if len(cache) >= MASK_CACHE:
+                cache.clear()
+            cache[key] = self._find_corrections(searcher, word, limit)
+        return list(cache[key])
+
+    def _find_corrections(self, searcher, word: str, limit: int) -> tuple[str, ...]:
         maxdist = 1 if len(word) <= 5 else 2
         reader = searcher.reader()
         candidates = set(reader.terms_within("spell", word, maxdist, prefix=1))
@@ -832,7 +844,7 @@ class WhooshBackend(SearchBackend):
             dist = edit_distance(word, cand, maxdist)
             if dist <= maxdist:
                 ranked.append((dist, -reader.doc_frequency("spell", cand), cand))
-        return [cand for _d, _f, cand in sorted(ranked)[:limit]]
+        return tuple(cand for _d, _f, cand in sorted(ranked)[:limit])
 
     def _rare_word_fixes(self, searcher, analyzers, word: str) -> list[str]:
         """Corrections for a word that is in the index but in hardly any document (someone else's typo in a post)
