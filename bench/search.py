@@ -123,7 +123,8 @@ def bench_api(work: Path, queries: list[str]) -> dict:
 
     app = create_app({"TESTING": True, "SECRET_KEY": "bench-secret-key-not-for-production",
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{work / 'bench.sqlite3'}",
-                      "SEARCH_INDEX_DIR": str(work / "index"), "RATELIMIT_ENABLED": False})
+                      "SEARCH_INDEX_DIR": str(work / "index"), "RATELIMIT_ENABLED": False,
+                      "TALLY_FLUSH_SECONDS": 5})  # searches logged in batches, as in production
     with app.app_context():
         db.create_all()
     client = app.test_client()

@@ -4,8 +4,9 @@
 A package registers a writer for a tally name (``register(app, "question_views", write_views)``); code then calls
 ``add(app, name, key)``, which is a dictionary update under a lock and needs no app context (the page cache's WSGI
 edge calls it before Flask builds a request). A daemon thread per process writes the tallies every
-TALLY_FLUSH_SECONDS in one transaction per name; ``flush(app)`` does it at once (tests, shutdown). A worker killed
-between two flushes loses at most that many seconds of counts, never a post.
+TALLY_FLUSH_SECONDS (default 5) in one transaction per name; ``flush(app)`` does it at once (shutdown). A worker
+killed between two flushes loses at most that many seconds of counts, never a post. With TALLY_FLUSH_SECONDS=0
+(the default in tests) every count is written at once.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Hashable
 
-from flask import Flask
+from flask import Flask, current_app, has_app_context
 
 from core.extensions import db
 
@@ -33,6 +34,9 @@ class Tallies:
         self._thread: threading.Thread | None = None
 
     def add(self, name: str, key: Hashable, n: int = 1) -> None:
+        if not self.interval():  # TALLY_FLUSH_SECONDS=0 (tests): written at once, as a plain write would be
+            self._write(name, Counter({key: n}))
+            return
         with self._lock:
             self._counts.setdefault(name, Counter())[key] += n
             if self._thread is None or not self._thread.is_alive():  # started lazily: after gunicorn forks
@@ -43,26 +47,40 @@ class Tallies:
         with self._lock:
             return Counter(self._counts.get(name, ()))
 
+    def interval(self) -> float:
+        configured = self.app.config.get("TALLY_FLUSH_SECONDS")
+        if configured is None:  # unset: batched, except in tests (they read what a request counted right after it)
+            return 0.0 if self.app.testing else DEFAULT_FLUSH_SECONDS
+        return float(configured)
+
     def flush(self) -> None:
         with self._lock:
             counts, self._counts = self._counts, {}
         for name, counter in counts.items():
-            if not counter:
-                continue
-            with self.app.app_context():
-                try:
-                    self.writers[name](counter)
-                    db.session.commit()
-                except Exception:  # counts are not worth a crash; the log says what was lost
-                    db.session.rollback()
-                    log.exception("tally %s: %d counts could not be written", name, sum(counter.values()))
-                finally:
-                    db.session.remove()
+            if counter:
+                self._write(name, counter)
+
+    def _write(self, name: str, counter: Counter) -> None:
+        if has_app_context() and current_app._get_current_object() is self.app:
+            self._write_in_session(name, counter)  # the request's own session, as a plain write would use
+            return
+        with self.app.app_context():
+            try:
+                self._write_in_session(name, counter)
+            finally:
+                db.session.remove()
+
+    def _write_in_session(self, name: str, counter: Counter) -> None:
+        try:
+            self.writers[name](counter)
+            db.session.commit()
+        except Exception:  # counts are not worth a crash; the log says what was lost
+            db.session.rollback()
+            log.exception("tally %s: %d counts could not be written", name, sum(counter.values()))
 
     def _run(self) -> None:
-        interval = float(self.app.config.get("TALLY_FLUSH_SECONDS") or DEFAULT_FLUSH_SECONDS)
         while True:
-            time.sleep(interval)
+            time.sleep(self.interval() or DEFAULT_FLUSH_SECONDS)
             self.flush()
 
 

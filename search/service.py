@@ -82,15 +82,12 @@ def run(text: str, *, type: str | None = None, category: str | None = None, page
         outcome.unavailable = True
     outcome.banner = matching_banner(text)
     if log_it and page == 1 and not outcome.unavailable:
-        try:
-            analytics.log_search(text, outcome.results.total, source=source)
-            db.session.commit()
-        except Exception:
-            db.session.rollback()
-            log.exception("search: could not log the query")
-        # An anonymous API answer may be served again from the page cache: those searches are logged in batches.
-        on_hit(partial(tally.add, current_app._get_current_object(), analytics.SEARCHES_TALLY,
-                       (text, outcome.results.total, source)))
+        # Logged in batches (core.tally, every few seconds): no database write in the search request. An anonymous
+        # API answer may be served again from the page cache; those searches are tallied the same way.
+        count = partial(tally.add, current_app._get_current_object(), analytics.SEARCHES_TALLY,
+                        (text, outcome.results.total, source))
+        count()
+        on_hit(count)
     return outcome
 
 

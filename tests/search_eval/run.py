@@ -89,7 +89,8 @@ def make_app(tmp: Path, backend: str = "whoosh", database_url: str | None = None
     return create_app({"TESTING": True, "SECRET_KEY": "eval-secret-key-not-for-production",
                        "SQLALCHEMY_DATABASE_URI": database_url or f"sqlite:///{tmp / 'eval.sqlite3'}",
                        "SEARCH_BACKEND": backend, "SEARCH_INDEX_DIR": str(tmp / "index"),
-                       "SEARCH_INDEX_ON_COMMIT": False, "RATELIMIT_ENABLED": False})
+                       "SEARCH_INDEX_ON_COMMIT": False, "RATELIMIT_ENABLED": False,
+                       "TALLY_FLUSH_SECONDS": 5})  # searches logged in batches, as in production
 
 
 def print_table(title: str, result: dict) -> None:
