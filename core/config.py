@@ -41,6 +41,7 @@ _ENV_SETTINGS: dict[str, type] = {
     "VIDEO_IMPORT_ALLOWED_HOSTS": str,
     "LOG_FORMAT": str,
     "PAGE_CACHE_SECONDS": int,
+    "TALLY_FLUSH_SECONDS": float,
 }
 
 
