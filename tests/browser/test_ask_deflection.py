@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from core.extensions import db
+from tests.browser_steps import log_in
 from tests.factories import PASSWORD, make_article, make_category, make_user
 from tests.factories_notify import accept, make_answer, make_question
 
@@ -29,11 +30,7 @@ def test_ask_form_suggests_an_article_and_counts_the_click(live_app, base_url, p
         accept(thread, make_answer(thread))
         db.session.commit()
         username = user.username
-    page.goto(f"{base_url}/anmelden")
-    page.get_by_label("Benutzername oder E-Mail").fill(username)
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
-    expect(page.get_by_label("Benutzername oder E-Mail")).to_have_count(0)
+    log_in(page, base_url, username, PASSWORD)
     page.goto(f"{base_url}/community/frage-stellen")
     panel = page.locator("#ask-suggestions")
     expect(panel).to_be_hidden()
@@ -64,11 +61,7 @@ def test_ask_suggestions_are_reached_by_keyboard(live_app, base_url, page):
         user = make_user(username="deflection-tastatur")
         db.session.commit()
         username = user.username
-    page.goto(f"{base_url}/anmelden")
-    page.get_by_label("Benutzername oder E-Mail").fill(username)
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
-    expect(page.get_by_label("Benutzername oder E-Mail")).to_have_count(0)
+    log_in(page, base_url, username, PASSWORD)
     page.goto(f"{base_url}/community/frage-stellen")
     page.locator("#title").press_sequentially("Tastatur Koppelung", delay=30)
     link = page.locator("#ask-suggestions").get_by_role("link", name="Tastatur-Koppelung der Fernbedienung")

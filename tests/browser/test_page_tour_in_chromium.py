@@ -11,6 +11,7 @@ from werkzeug.serving import make_server
 
 from core.extensions import db
 from kb.models import Article
+from tests.browser_steps import log_in
 from tests.checkers import axe_serious
 from tests.conftest import make_test_app
 from tests.page_tour import PASSWORDS, load_demo, tour
@@ -56,11 +57,7 @@ def test_no_serious_accessibility_violation_and_no_third_party_request(page, dem
     page.on("request", lambda request: requested.append(request.url))
     if role:
         name, password = PASSWORDS[role]
-        page.goto(base + "/anmelden")
-        page.get_by_label("Benutzername oder E-Mail").fill(name)
-        page.get_by_label("Passwort").fill(password)
-        page.get_by_role("button", name="Anmelden").last.click()
-        page.wait_for_load_state()
+        log_in(page, base, name, password)
         assert "/anmelden" not in page.url
     problems = {}
     for stop in stops:

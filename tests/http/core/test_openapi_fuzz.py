@@ -4,7 +4,6 @@ replayed without it by schemathesis' auth checks). Business rules (unknown categ
 legitimately refuse some schema-valid bodies, so that one check is left out; the packages' own fuzz tests go
 deeper per area."""
 import pytest
-from hypothesis import HealthCheck, given, settings
 
 from core.accounts import issue_token
 from core.extensions import db
@@ -14,12 +13,7 @@ from tests.page_tour import load_demo
 schemathesis = pytest.importorskip("schemathesis")
 from schemathesis.specs.openapi.checks import positive_data_acceptance  # noqa: E402
 
-
-def own_app_context_per_request(app):
-    def wsgi(environ, start_response):
-        with app.app_context():
-            return app(environ, start_response)
-    return wsgi
+from tests.api_fuzz import failures, own_app_context_per_request  # noqa: E402
 
 
 def test_every_operation_of_the_api_matches_its_openapi_document(app, client):
@@ -33,15 +27,6 @@ def test_every_operation_of_the_api_matches_its_openapi_document(app, client):
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", own_app_context_per_request(app))
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) == documented >= 17
-    failures = []
-    for operation in operations:
-        @given(case=operation.as_strategy())
-        @settings(max_examples=30, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-        def check(case):
-            case.call_and_validate(headers={"Authorization": f"Bearer {token}"},
-                                   excluded_checks=[positive_data_acceptance])
-        try:
-            check()
-        except Exception as error:  # collect all, report together
-            failures.append(f"{operation.label}: {str(error)[:800]}")
-    assert not failures, "\n\n".join(failures)
+    found = failures(operations, 30, headers={"Authorization": f"Bearer {token}"},
+                     excluded_checks=[positive_data_acceptance])
+    assert not found, "\n\n".join(found)

@@ -1,10 +1,10 @@
 """Schemathesis against the knowledge base's part of the OpenAPI document (articles and videos): no 5xx, only
 documented status codes and responses that match their schemas."""
 import pytest
-from hypothesis import HealthCheck, given, settings
 
 from core.extensions import db
 from kb.models import SlugRedirect
+from tests.api_fuzz import failures
 from tests.factories import make_article, make_category
 from tests.factories_videos import make_video
 
@@ -15,17 +15,8 @@ def _fuzz(app, path_regex: str, operation_count: int, max_examples: int = 60) ->
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app).include(path_regex=path_regex)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) == operation_count
-    failures = []
-    for operation in operations:
-        @given(case=operation.as_strategy())
-        @settings(max_examples=max_examples, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-        def check(case):
-            case.call_and_validate()
-        try:
-            check()
-        except Exception as error:  # collect all, report together
-            failures.append(f"{operation.label}: {str(error)[:800]}")
-    assert not failures, "\n\n".join(failures)
+    found = failures(operations, max_examples)
+    assert not found, "\n\n".join(found)
 
 
 def test_articles_api_matches_its_openapi_document(app):
