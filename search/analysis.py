@@ -297,6 +297,9 @@ class LanguageAnalyzer(WordAnalyzer):
         return self._stem(german_verb_form(word) if self.lang == "de" else word)
 
 
+_PACKED = [pack_uint(n) for n in range(256)]  # shared value bytes: a full build keeps millions of them
+
+
 class TermCounts(Frequency):
     """Whoosh's Frequency format (term frequency per document), counted by a WordAnalyzer straight from its word
     cache: the same postings for a good part less indexing work."""
@@ -305,7 +308,7 @@ class TermCounts(Frequency):
         if not isinstance(analyzer, WordAnalyzer) or not isinstance(value, str):
             return super().word_values(value, analyzer, **kwargs)
         boost = self.field_boost
-        return ((term, n, n * boost, pack_uint(n)) for term, n in analyzer.counts(value).items())
+        return ((term, n, n * boost, _PACKED[n] if n < 256 else pack_uint(n)) for term, n in analyzer.counts(value).items())
 
 
 def language_analyzer(lang: str, wordset: Iterable[str] = (), *, stemming: bool = True,

@@ -41,7 +41,7 @@ from whoosh.reading import SegmentReader
 from whoosh.query import Or as _WhooshOr
 from whoosh.util.numeric import byte_to_length
 
-from search import analysis
+from search import analysis, whoosh_build
 from search.backend import Document, Hit, Query, Results, SearchBackend, SearchUnavailable
 
 log = logging.getLogger(__name__)
@@ -745,15 +745,7 @@ class WhooshBackend(SearchBackend):
             new_dir.mkdir(parents=True)
             try:
                 ix = whoosh_index.create_in(str(new_dir), make_schema(analysis.build_wordset(vocabulary)))
-                kwargs = {"procs": procs, "multisegment": True, "limitmb": 256} if procs > 1 else {"limitmb": 256}
-                writer = ix.writer(**kwargs)
-                count = 0
-                for doc in documents:
-                    writer.add_document(**document_fields(doc))
-                    count += 1
-                    if progress and count % 500 == 0:
-                        progress(count)
-                writer.commit()
+                count = whoosh_build.build(ix, map(document_fields, documents), procs=procs, progress=progress)
                 if progress:
                     progress(count)
                 self._swap(new_dir)
