@@ -1,4 +1,5 @@
-"""`flask community …`: reputation check and badge backfill (colleagues add their commands to community_cli)."""
+"""`flask community …`: reputation check, badge backfill, outbox delivery (colleagues add their commands to
+community_cli)."""
 from __future__ import annotations
 
 import click
@@ -48,6 +49,29 @@ def award_badges():
     for slug, count in sorted(summary.items()):
         click.echo(f"  {slug}: {count}")
     click.echo(f"{sum(summary.values())} Abzeichen neu vergeben ({checked} Benutzer).")
+
+
+@community_cli.command("send-outbox")
+@click.option("--via", type=click.Choice(["smtp", "log"]), default="smtp", show_default=True,
+              help="Versandweg (smtp: MAIL_SMTP_HOST/MAIL_SMTP_PORT).")
+@click.option("--limit", type=click.IntRange(1), default=1000, show_default=True, help="Höchstens so viele E-Mails.")
+def send_outbox(via: str, limit: int):
+    """Wartende E-Mails aus dem Postausgang versenden (für cron, bei MAIL_SENDER=outbox)."""
+    from community.notifications import deliver_outbox, outbox_waiting
+
+    def progress(index: int, total: int) -> None:
+        if index == total or index % 100 == 0:
+            click.echo(f"{index}/{total} E-Mails bearbeitet")
+
+    try:
+        run = deliver_outbox(via, limit, progress)
+        left = outbox_waiting()
+    except Exception as error:  # database unreachable: one line, never a traceback
+        db.session.rollback()
+        raise click.ClickException(f"Postausgang konnte nicht gelesen werden: {error}") from None
+    click.echo(f"send-outbox: {run.sent} E-Mails versendet, {left} warten noch.")
+    if run.error:
+        raise click.ClickException(f"Versand abgebrochen ({run.error}); die E-Mail bleibt im Postausgang.")
 
 
 def init_app(app: Flask) -> None:

@@ -61,7 +61,8 @@ class NotificationSettings(db.Model):
 
 
 class MailOutbox(db.Model):
-    """Mails handed to the "outbox" sender; a delivery worker (or an operator) sends them and sets sent_at."""
+    """Mails handed to the "outbox" sender (or kept after a failed send); `flask community send-outbox` sends
+    them and sets sent_at."""
 
     __tablename__ = "mail_outbox"
 

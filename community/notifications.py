@@ -12,8 +12,8 @@
 - Noise control: a person gets at most one notification per post and action (an asker who is also mentioned
   in the answer hears about it once), never about their own actions, and nothing about hidden questions.
 
-Senders (config ``MAIL_SENDER``): ``outbox`` (default: rows in MailOutbox for a delivery worker), ``log``
-(the application logger) and ``smtp`` (``MAIL_SMTP_HOST``/``MAIL_SMTP_PORT``, plain SMTP without auth, for a
+Senders (config ``MAIL_SENDER``): ``outbox`` (default: rows in MailOutbox, sent by ``flask community send-outbox``),
+``log`` (the application logger) and ``smtp`` (``MAIL_SMTP_HOST``/``MAIL_SMTP_PORT``, plain SMTP without auth, for a
 local relay). Tests and other packages may register more with ``register_sender(name, fn)``.
 """
 from __future__ import annotations
@@ -27,7 +27,7 @@ from email.message import EmailMessage
 from flask import Flask, current_app, has_app_context, has_request_context, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import event, func, insert, select
+from sqlalchemy import event, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from community import signals
@@ -89,6 +89,48 @@ def send_now(mails: list[Mail]) -> None:
     if sender is None:
         raise ValueError(f"unknown MAIL_SENDER {sender_name()!r}")
     sender(mails)
+
+
+@dataclass
+class OutboxRun:
+    sent: int = 0
+    error: str = ""  # why the run stopped early (the mail that failed is back in the outbox)
+
+
+def deliver_outbox(via: str, limit: int = 1000, progress=None) -> OutboxRun:
+    """Send waiting outbox mails (oldest first) with the sender ``via`` and mark them sent.
+
+    Each mail is claimed before it is sent (sent_at set only where still empty, committed at once), so two runs
+    at the same time never send a mail twice. A failed send gives the mail back and stops the run: the relay is
+    down, and the rest wait for the next run. Commits once per mail, which is why this is a batch command's
+    function and not a request's."""
+    sender = _SENDERS.get(via)
+    if sender is None:
+        raise ValueError(f"unknown sender {via!r}: {', '.join(sorted(_SENDERS))}")
+    waiting = select(MailOutbox.id).where(MailOutbox.sent_at.is_(None)).order_by(MailOutbox.id).limit(limit)
+    ids = db.session.scalars(waiting).all()
+    run = OutboxRun()
+    for index, mail_id in enumerate(ids, 1):
+        unsent = (MailOutbox.id == mail_id) & MailOutbox.sent_at.is_(None)
+        claimed = db.session.execute(update(MailOutbox).where(unsent).values(sent_at=utcnow())).rowcount == 1
+        db.session.commit()
+        if claimed:
+            row = db.session.get(MailOutbox, mail_id)
+            try:
+                sender([Mail(row.to, row.subject, row.body)])
+            except Exception as error:
+                db.session.execute(update(MailOutbox).where(MailOutbox.id == mail_id).values(sent_at=None))
+                db.session.commit()
+                run.error = f"{type(error).__name__}: {error}"
+                break
+            run.sent += 1
+        if progress:
+            progress(index, len(ids))
+    return run
+
+
+def outbox_waiting() -> int:
+    return db.session.scalar(select(func.count()).select_from(MailOutbox).where(MailOutbox.sent_at.is_(None)))
 
 
 def queue_mail(to: str, subject: str, body: str) -> None:

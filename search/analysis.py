@@ -308,7 +308,8 @@ class TermCounts(Frequency):
         if not isinstance(analyzer, WordAnalyzer) or not isinstance(value, str):
             return super().word_values(value, analyzer, **kwargs)
         boost = self.field_boost
-        return ((term, n, n * boost, _PACKED[n] if n < 256 else pack_uint(n)) for term, n in analyzer.counts(value).items())
+        return ((term, n, n * boost, _PACKED[n] if n < 256 else pack_uint(n))
+                for term, n in analyzer.counts(value).items())
 
 
 def language_analyzer(lang: str, wordset: Iterable[str] = (), *, stemming: bool = True,
