@@ -21,6 +21,7 @@ MAIL_STATES = ("none", "pending", "sent")
 
 class Notification(db.Model):
     __tablename__ = "community_notifications"
+    page_cache_neutral = True  # not on public pages: writing it keeps cached pages (core.page_cache)
     __table_args__ = (Index("ix_community_notifications_user_read", "user_id", "read_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -43,6 +44,7 @@ class Subscription(db.Model):
     """A user follows a thread (active) or has muted it (active False, e.g. an asker who unsubscribed)."""
 
     __tablename__ = "community_subscriptions"
+    page_cache_neutral = True  # not on public pages: writing it keeps cached pages (core.page_cache)
     __table_args__ = (UniqueConstraint("user_id", "question_id", name="uq_community_subscriptions_user_question"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -54,6 +56,7 @@ class Subscription(db.Model):
 
 class NotificationSettings(db.Model):
     __tablename__ = "community_notification_settings"
+    page_cache_neutral = True  # not on public pages: writing it keeps cached pages (core.page_cache)
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     email_mode: Mapped[str] = mapped_column(String(10), default="instant")
@@ -65,6 +68,7 @@ class MailOutbox(db.Model):
     them and sets sent_at."""
 
     __tablename__ = "mail_outbox"
+    page_cache_neutral = True  # not on public pages: writing it keeps cached pages (core.page_cache)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     to: Mapped[str] = mapped_column(String(254), index=True)
@@ -78,6 +82,7 @@ class ReminderMark(db.Model):
     """A reminder level already handled for a question (superusers, staff, asker_accept): fires once."""
 
     __tablename__ = "community_reminder_marks"
+    page_cache_neutral = True  # not on public pages: writing it keeps cached pages (core.page_cache)
     __table_args__ = (UniqueConstraint("question_id", "level", name="uq_community_reminder_marks_question_level"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -93,6 +98,7 @@ class DeflectionEvent(db.Model):
     at most once per session). Visitors minus the latter = people who left without posting."""
 
     __tablename__ = "community_deflection_events"
+    page_cache_neutral = True  # not on public pages: writing it keeps cached pages (core.page_cache)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))

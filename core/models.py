@@ -84,6 +84,7 @@ def hash_token(raw: str) -> str:
 
 class ApiToken(db.Model):
     __tablename__ = "api_tokens"
+    page_cache_neutral = True  # not on public pages: writing it keeps cached pages (core.page_cache)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -100,6 +101,7 @@ class AuditLog(db.Model):
     """Who did what to which record: moderation, role changes, publishing."""
 
     __tablename__ = "audit_log"
+    page_cache_neutral = True  # not on public pages: writing it keeps cached pages (core.page_cache)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)

@@ -5,8 +5,11 @@ Only GET requests to endpoints listed in PAGE_CACHE_ENDPOINTS (or marked with `c
 request carries nothing personal: no login, no Authorization header, no cookie but the session, and a session
 holding nothing but a CSRF token or the chosen language. Only 200 HTML answers that set no cookie of their own
 are kept. The CSRF token is the one per-visitor part of such a page: it is cut out when storing and a fresh one
-for this visitor is put in when serving. Logged-in users (editors) always get a fresh page; anonymous visitors
-see a change after at most PAGE_CACHE_SECONDS (0 turns the cache off).
+for this visitor is put in when serving. Logged-in users (editors) always get a fresh page. A commit that changes
+public content (any model not marked ``page_cache_neutral``: a hidden post, an unpublished article, a new
+answer, the status banner) touches a stamp file all workers check, so anonymous visitors see it at the next
+request too; otherwise an entry lives PAGE_CACHE_SECONDS (0 turns the cache off). PAGE_CACHE_STAMP puts the
+stamp on storage that several servers share.
 
 Two doors lead to the same entries: a WSGI wrapper answers first-time visitors (no cookie at all, the crowd after
 an outage) before Flask builds a request, with the response headers the app sent when the page was stored; a
@@ -21,8 +24,11 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
+from pathlib import Path
 
-from flask import Flask, Response, current_app, g, request, session
+from flask import Flask, Response, current_app, g, has_app_context, request, session
+from flask_sqlalchemy.session import Session as FlaskSession
+from sqlalchemy import event
 from itsdangerous import URLSafeTimedSerializer
 from werkzeug.http import dump_cookie
 
@@ -37,6 +43,8 @@ CACHED_TYPES = {"text/html", "application/json"}
 _STORED = "helpcenter.page_cache.stored"  # environ key: the entry a request just stored, for the WSGI wrapper
 # Headers of the stored response the wrapper doesn't replay: per-visitor or recomputed.
 _NOT_REPLAYED = {"set-cookie", "content-length", "x-page-cache", "date"}
+_CHANGED = "helpcenter.page_cache.changed"  # session.info: this transaction wrote public content
+_listening = False
 
 
 @dataclass
@@ -56,12 +64,34 @@ class _Entry:
 
 
 class PageCache:
-    def __init__(self, max_entries: int):
+    """One worker's entries. A stamp file shared by all workers (its modification time) says when public content
+    last changed: a worker that sees a newer stamp drops everything it holds, and a page rendered before the
+    change is not stored after it."""
+
+    def __init__(self, max_entries: int, stamp: Path):
         self.max_entries = max_entries
+        self.stamp = stamp
         self._entries: OrderedDict[tuple, _Entry] = OrderedDict()
         self._lock = threading.Lock()
+        self._generation = self._read_stamp()
+
+    def _read_stamp(self) -> int:
+        try:
+            return os.stat(self.stamp).st_mtime_ns
+        except OSError:
+            return 0
+
+    def generation(self) -> int:
+        """The current content generation (one stat call), after dropping entries of an older one."""
+        current = self._read_stamp()
+        if current != self._generation:
+            with self._lock:
+                self._entries.clear()
+                self._generation = current
+        return current
 
     def get(self, key: tuple) -> _Entry | None:
+        self.generation()
         with self._lock:
             entry = self._entries.get(key)
             if entry is None or entry.expires < time.monotonic():
@@ -69,7 +99,10 @@ class PageCache:
             self._entries.move_to_end(key)
             return entry
 
-    def put(self, key: tuple, entry: _Entry) -> None:
+    def put(self, key: tuple, entry: _Entry, generation: int) -> None:
+        """Store ``entry``, rendered from the content of ``generation``, unless the content changed since."""
+        if self.generation() != generation:
+            return
         with self._lock:
             self._entries[key] = entry
             self._entries.move_to_end(key)
@@ -79,6 +112,37 @@ class PageCache:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+
+
+def invalidate(app: Flask) -> None:
+    """Public content changed: every worker drops its cached pages before serving the next one."""
+    cache = app.extensions.get("page_cache")
+    if cache is None or not app.config.get("PAGE_CACHE_SECONDS"):
+        return
+    try:
+        cache.stamp.parent.mkdir(parents=True, exist_ok=True)
+        cache.stamp.touch()
+        # an explicit, always newer time: two changes within the file system's clock tick still differ
+        stamp = max(time.time_ns(), os.stat(cache.stamp).st_mtime_ns + 1)
+        os.utime(cache.stamp, ns=(stamp, stamp))
+    except OSError:
+        logging.getLogger(__name__).exception("page cache: could not mark a change; pages may be stale for up to "
+                                              "%s s", app.config.get("PAGE_CACHE_SECONDS"))
+
+
+def _after_flush(session, _flush_context) -> None:
+    if not session.info.get(_CHANGED):
+        session.info[_CHANGED] = any(not getattr(obj, "page_cache_neutral", False)
+                                     for obj in (*session.new, *session.dirty, *session.deleted))
+
+
+def _after_commit(session) -> None:
+    if session.info.pop(_CHANGED, False) and has_app_context():
+        invalidate(current_app._get_current_object())
+
+
+def _after_rollback(session) -> None:
+    session.info.pop(_CHANGED, None)
 
 
 def cacheable(view):
@@ -125,7 +189,9 @@ def _serve_cached():
     if not app.config.get("PAGE_CACHE_SECONDS") or not _is_cacheable_endpoint(app) or not _anonymous_request(app):
         return None
     g.page_cache_key = _key(request.environ, select_locale())
-    entry = app.extensions["page_cache"].get(g.page_cache_key)
+    cache = app.extensions["page_cache"]
+    g.page_cache_generation = cache.generation()  # before the view reads the database
+    entry = cache.get(g.page_cache_key)
     if entry is None:
         return None
     if len(entry.parts) > 1:
@@ -154,7 +220,7 @@ def _store(response: Response) -> Response:
     app = current_app
     entry = _Entry(parts, response.mimetype, time.monotonic() + app.config["PAGE_CACHE_SECONDS"],
                    hits=tuple(g.pop("page_cache_hits", ())))
-    app.extensions["page_cache"].put(key, entry)
+    app.extensions["page_cache"].put(key, entry, g.get("page_cache_generation", 0))
     request.environ[_STORED] = entry
     response.headers["X-Page-Cache"] = "miss"
     return response
@@ -225,7 +291,14 @@ class _Edge:
 def init_app(app: Flask) -> None:
     if app.config.get("PAGE_CACHE_SECONDS") is None:  # unset: on, except in tests (they change data between visits)
         app.config["PAGE_CACHE_SECONDS"] = 0 if app.testing else DEFAULT_SECONDS
-    app.extensions["page_cache"] = PageCache(app.config.get("PAGE_CACHE_MAX_ENTRIES", 500))
+    stamp = Path(app.config.get("PAGE_CACHE_STAMP") or Path(app.instance_path) / "page_cache.stamp")
+    app.extensions["page_cache"] = PageCache(app.config.get("PAGE_CACHE_MAX_ENTRIES", 500), stamp)
+    global _listening
+    if not _listening:
+        event.listen(FlaskSession, "after_flush", _after_flush)
+        event.listen(FlaskSession, "after_commit", _after_commit)
+        event.listen(FlaskSession, "after_soft_rollback", lambda session, _previous: _after_rollback(session))
+        _listening = True
     app.before_request(_serve_cached)
     app.after_request(_store)
     app.wsgi_app = _Edge(app, app.wsgi_app)

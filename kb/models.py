@@ -83,6 +83,7 @@ class ArticleRevision(db.Model):
     is a change to a published article that was not live when it was written (it waits for review)."""
 
     __tablename__ = "article_revisions"
+    page_cache_neutral = True  # not on public pages: writing it keeps cached pages (core.page_cache)
     __table_args__ = (UniqueConstraint("article_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -119,6 +120,7 @@ class ArticleFeedback(db.Model):
     """One "Was this helpful?" vote per visitor (an anonymous cookie id, hashed) and article."""
 
     __tablename__ = "article_feedback"
+    page_cache_neutral = True  # not on public pages: writing it keeps cached pages (core.page_cache)
     __table_args__ = (UniqueConstraint("article_id", "visitor_hash"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -16,6 +16,7 @@ class SearchLog(db.Model):
     """A search (or several identical ones): the normalised query, how many results it had, where it came from."""
 
     __tablename__ = "search_logs"
+    page_cache_neutral = True  # not on public pages: writing it keeps cached pages (core.page_cache)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     query: Mapped[str] = mapped_column(String(200), index=True)
@@ -31,6 +32,7 @@ class SearchClick(db.Model):
     """A result someone opened from a search (source "search") or from the ask form's deflection ("ask")."""
 
     __tablename__ = "search_clicks"
+    page_cache_neutral = True  # not on public pages: writing it keeps cached pages (core.page_cache)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     query: Mapped[str] = mapped_column(String(200), index=True)
@@ -62,6 +64,7 @@ class SearchDocument(db.Model):
     are cut from."""
 
     __tablename__ = "search_documents"
+    page_cache_neutral = True  # not on public pages: writing it keeps cached pages (core.page_cache)
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)  # "<type>:<id>"
     type: Mapped[str] = mapped_column(String(16))
@@ -92,6 +95,7 @@ class SearchWord(db.Model):
     (spelling candidates, found by trigram similarity); ``part`` marks the decompounding word list."""
 
     __tablename__ = "search_words"
+    page_cache_neutral = True  # not on public pages: writing it keeps cached pages (core.page_cache)
 
     word: Mapped[str] = mapped_column(String(64), primary_key=True)
     df: Mapped[int] = mapped_column(default=0)
@@ -106,6 +110,7 @@ class SearchPending(db.Model):
     """PostgreSQL backend: keys whose indexing failed (lock timeout, error), retried by the next writer."""
 
     __tablename__ = "search_pending"
+    page_cache_neutral = True  # not on public pages: writing it keeps cached pages (core.page_cache)
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     queued_at: Mapped[datetime] = mapped_column(default=utcnow)

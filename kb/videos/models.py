@@ -56,6 +56,7 @@ class VideoImport(db.Model):
     """An import an editor started from the web page: what was asked, and (once the job ran) what came of it."""
 
     __tablename__ = "video_imports"
+    page_cache_neutral = True  # not on public pages: writing it keeps cached pages (core.page_cache)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     source: Mapped[str] = mapped_column(String(1000))

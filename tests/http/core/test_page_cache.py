@@ -60,15 +60,71 @@ def test_the_token_in_a_cached_page_is_accepted_for_that_visitor(app, article):
     assert "Danke für Ihre Rückmeldung!" in after.get_data(as_text=True)
 
 
-def test_a_change_shows_after_the_cache_time(app, article, monkeypatch):
+def test_a_change_to_public_content_shows_at_once(app, article):
     visitor = app.test_client()
     assert "Router blinkt rot" in visitor.get("/artikel/router-blinkt-rot").get_data(as_text=True)
+    assert visitor.get("/artikel/router-blinkt-rot").headers["X-Page-Cache"] == "hit"
     article.title = "Router blinkt orange"
     db.session.commit()
-    assert "Router blinkt rot" in visitor.get("/artikel/router-blinkt-rot").get_data(as_text=True)
+    fresh = visitor.get("/artikel/router-blinkt-rot")
+    assert fresh.headers["X-Page-Cache"] == "miss" and "Router blinkt orange" in fresh.get_data(as_text=True)
+    assert "Router blinkt orange" in app.test_client().get("/artikel/router-blinkt-rot").get_data(as_text=True)
+
+
+def test_writes_no_public_page_shows_keep_the_cache_until_it_expires(app, article, monkeypatch):
+    from kb.models import ArticleFeedback
+    from search.analytics import log_search
+    visitor = app.test_client()
+    visitor.get("/artikel/router-blinkt-rot")
+    log_search("router blinkt", 3, "api")  # what every search and "was this helpful?" write
+    db.session.add(ArticleFeedback(article_id=article.id, visitor_hash="v1", helpful=True))
+    db.session.commit()
+    assert visitor.get("/artikel/router-blinkt-rot").headers["X-Page-Cache"] == "hit"
     later = page_cache.time.monotonic() + 31
     monkeypatch.setattr(page_cache.time, "monotonic", lambda: later)
-    assert "Router blinkt orange" in visitor.get("/artikel/router-blinkt-rot").get_data(as_text=True)
+    assert visitor.get("/artikel/router-blinkt-rot").headers["X-Page-Cache"] == "miss"
+
+
+def test_a_hidden_question_is_gone_for_anonymous_visitors_at_once(app):
+    from community import services
+    from tests.factories_community import make_question
+    question = make_question(title="Beleidigender Beitrag über Glasfaserdosen")
+    db.session.commit()
+    path = f"/community/fragen/{question.id}"
+    first_time, returning = app.test_client(), app.test_client()
+    assert first_time.get(path).status_code == 200 and returning.get(path).headers["X-Page-Cache"] == "hit"
+    assert app.test_client().get("/api/v1/search?q=glasfaserdosen").get_json()["total"] == 1
+    services.set_hidden(make_user(role="admin"), "question", question, True, reason="Beleidigung")
+    db.session.commit()
+    # the visitor without a cookie (answered in front of Flask) and the one with a session alike
+    assert app.test_client().get(path).status_code == 404 and returning.get(path).status_code == 404
+    assert app.test_client().get("/api/v1/search?q=glasfaserdosen").get_json()["total"] == 0
+
+
+def test_a_change_in_one_worker_empties_the_cache_of_the_others(app, article, tmp_path, postgres_url):
+    """Workers are processes with caches of their own; the stamp file in the instance folder is what they share."""
+    from tests.conftest import make_test_app
+    other = make_test_app(tmp_path, postgres_url, PAGE_CACHE_SECONDS=30)
+    other.test_client_class = IsolatedClient
+    assert other.test_client().get("/artikel/router-blinkt-rot").headers["X-Page-Cache"] == "miss"
+    assert other.test_client().get("/artikel/router-blinkt-rot").headers["X-Page-Cache"] == "hit"
+    article.title = "Router blinkt orange"
+    db.session.commit()  # committed in this "worker"
+    page = other.test_client().get("/artikel/router-blinkt-rot")
+    assert page.headers["X-Page-Cache"] == "miss" and "Router blinkt orange" in page.get_data(as_text=True)
+
+
+def test_a_page_rendered_before_a_change_is_not_stored_after_it(app, article):
+    cache = app.extensions["page_cache"]
+    before = cache.generation()
+    page_cache.invalidate(app)
+    page_cache.invalidate(app)  # twice within one clock tick: still a newer stamp each time
+    assert cache.generation() > before
+    entry = page_cache._Entry([b"stale"], "text/html", page_cache.time.monotonic() + 30)
+    cache.put(("k",), entry, before)
+    assert cache.get(("k",)) is None
+    cache.put(("k",), entry, cache.generation())
+    assert cache.get(("k",)) is entry
 
 
 def test_logged_in_users_always_get_a_fresh_page(app, client, auth, article):
