@@ -160,7 +160,7 @@ class ParticipleFilter(Filter):
 
 
 STOPWORDS = {"de": _stoplist("de") | {"gehts", "eigentlich", "bitte", "hallo", "mal", "immer", "mehr", "mein",
-                                      "meine", "meinem", "meinen", "meiner"},
+                                      "meine", "meinem", "meinen", "meiner", "finde", "finden"},
              "en": _stoplist("en") | {"how", "can", "my", "please"}}
 ALL_STOPWORDS = STOPWORDS["de"] | STOPWORDS["en"]
 
@@ -348,14 +348,19 @@ SEPARABLE_PARTICLES = frozenset({
     "um", "vor", "weg", "weiter", "zu", "zuruck", "zusammen", "durch", "runter", "herunter", "raus", "rein"})
 
 
+# The subject right after the verb is what makes a query a clause ("Wie setze ich die Box zurück?"): without it,
+# "rechnung zu hoch" would become the known word "hochrechnung".
+SUBJECTS = frozenset({"ich", "man", "du", "sie", "wir", "er", "es", "ihr"})
+
+
 def rejoin_separable(folded: list[str], known: Callable[[str], bool]) -> list[str]:
-    """Join a clause-final particle to the first earlier word that forms a known verb with it
-    (["starte", "modem", "neu"] → ["neustarte", "modem"] when "neustarte" is in the index)."""
+    """Join a clause-final particle to the first earlier verb, followed by its subject, that forms a known word
+    with it (["starte", "ich", "modem", "neu"] → ["neustarte", "ich", "modem"] when "neustarte" is indexed)."""
     if len(folded) < 3 or folded[-1] not in SEPARABLE_PARTICLES:
         return folded
     particle = folded[-1]
-    for i, word in enumerate(folded[:-1]):
-        if word in ALL_STOPWORDS or len(word) < 3 or not word.isalpha():
+    for i, word in enumerate(folded[:-2]):
+        if word in ALL_STOPWORDS or len(word) < 3 or not word.isalpha() or folded[i + 1] not in SUBJECTS:
             continue
         if known(particle + word):
             return [*folded[:i], particle + word, *folded[i + 1:-1]]

@@ -7,9 +7,9 @@ hit shows), ``search_words`` (the folded vocabulary with exact document counts: 
 pg_trgm similarity, and the decompounding word list) and ``search_pending`` (keys whose indexing failed, retried
 by the next writer).
 
-Query behaviour follows the Whoosh backend and its tests: every word must match, else any word; unknown words are
-corrected (one or two edits, a swap counting as one, chosen by how many documents the whole query then finds) and
-also match their nearest vocabulary words; "did you mean" only when the corrected query finds more; a title match
+Query behaviour follows the Whoosh backend and its tests: every word must match (after fewer than FEW_RESULTS such
+documents, those with some of the words follow); unknown words are corrected (one or two edits, a swap counting as
+one, chosen by how many documents the whole query then finds) and also match their nearest vocabulary words; "did you mean" only when the corrected query finds more; a title match
 of the query's words (negations included) and the query's language add to the rank.
 
 The analysis is shared with Whoosh where PostgreSQL has nothing equivalent: Python (search/analysis.py) drops
@@ -41,7 +41,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from search import analysis
 from search.backend import Document, Hit, Query, Results, SearchBackend, SearchUnavailable, synonym_spans
 from search.models import SearchDocument, SearchPending, SearchWord
-from search.whoosh_backend import END, START, edit_distance, segments
+from search.whoosh_backend import END, FEW_RESULTS, START, edit_distance, segments
 
 log = logging.getLogger(__name__)
 
@@ -584,15 +584,15 @@ class PostgresBackend(SearchBackend):
                 return results
             results.suggestion = self._suggestion(conn, built)
             results.corrected = bool(built.corrections) and results.suggestion is not None
-            # every word first; if nothing has them all, any word (ranked by how many match)
-            for op in ("&&", "||") if len(clauses) > 1 else ("&&",):
-                params: dict = {}
-                q_sql = tsquery_sql(clauses, op, params)
-                groups = conn.execute(text(
-                    f"WITH q AS (SELECT {q_sql} AS q) SELECT d.type, d.category, count(*) FROM search_documents d, q "
-                    f"WHERE d.tsv @@ q.q GROUP BY d.type, d.category"), params).all()
-                if groups:
-                    break
+            # every word; when fewer than FEW_RESULTS have them all, those first, then documents with some words
+            params: dict = {}
+            q_sql = complete_sql = tsquery_sql(clauses, "&&", params)
+            groups = self._groups(conn, q_sql, params)
+            if len(clauses) > 1 and sum(n for *_, n in groups) < FEW_RESULTS:
+                q_sql = tsquery_sql(clauses, "||", params, prefix="o")
+                groups = self._groups(conn, q_sql, params)
+            else:
+                complete_sql = None
             facets: dict[str, Counter] = {"type": Counter(), "category": Counter()}
             for kind, category, n in groups:
                 facets["type"][kind] += n
@@ -605,10 +605,17 @@ class PostgresBackend(SearchBackend):
             first = (max(query.page, 1) - 1) * query.per_page
             if first >= results.total:
                 return results
-            results.hits = self._page(conn, query, q_sql, params, first, built)
+            results.hits = self._page(conn, query, q_sql, params, first, built, complete_sql)
         return results
 
-    def _page(self, conn, query: Query, q_sql: str, params: dict, first: int, built: Plan) -> list[Hit]:
+    @staticmethod
+    def _groups(conn, q_sql: str, params: dict) -> list:
+        return conn.execute(text(
+            f"WITH q AS (SELECT {q_sql} AS q) SELECT d.type, d.category, count(*) FROM search_documents d, q "
+            f"WHERE d.tsv @@ q.q GROUP BY d.type, d.category"), params).all()
+
+    def _page(self, conn, query: Query, q_sql: str, params: dict, first: int, built: Plan,
+              complete_sql: str | None = None) -> list[Hit]:
         filters = ""
         params = {**params, "limit": query.per_page, "offset": first, "opts": SNIPPET,
                   "highlight": bool(query.highlight), "pref": built.lang or "", "title": built.title_query()}
@@ -625,14 +632,17 @@ class PostgresBackend(SearchBackend):
         # Snippets highlight any query word: ts_headline picks its fragments from spans that satisfy the query, and
         # with every word required a body that has only some of them (the rest is in the title) would get none.
         any_word = tsquery_sql(built.clauses, "||", params, prefix="h")
+        # documents with every word before those with some (when the query fell back to those: complete_sql)
+        complete = "d.tsv @@ q.a" if complete_sql else "TRUE"
         rows = conn.execute(text(
-            f"WITH q AS (SELECT {q_sql} AS q, {any_word} AS h), page AS ("
+            f"WITH q AS (SELECT {q_sql} AS q, {any_word} AS h, {complete_sql or 'NULL'} AS a), page AS ("
             f"  SELECT d.key, d.type, d.obj_id, d.slug, d.title, d.url, d.category, d.lang, d.summary, d.body,"
-            f"         ({RANK}{title}) * d.boost * {preference} AS score"
+            f"         ({RANK}{title}) * d.boost * {preference} AS score, {complete} AS complete"
             f"  FROM search_documents d, q WHERE d.tsv @@ q.q{filters}"
-            f"  ORDER BY score DESC, d.key LIMIT :limit OFFSET :offset) "
+            f"  ORDER BY complete DESC, score DESC, d.key LIMIT :limit OFFSET :offset) "
             f"SELECT page.*, CASE WHEN :highlight THEN ts_headline({ROW_CONFIG.format(t='page')}, page.body, q.h, "
-            f"  :opts) END AS headline FROM page, q ORDER BY page.score DESC, page.key"), params).mappings().all()
+            f"  :opts) END AS headline FROM page, q ORDER BY page.complete DESC, page.score DESC, page.key"),
+            params).mappings().all()
         cues = self._best_cues(conn, [r["key"] for r in rows if r["type"] == "video"], q_sql, params, built.clauses)
         hits = []
         for r in rows:

@@ -117,6 +117,7 @@ MAX_WORDS = 12
 RARE_WORD_DOCS = 1  # a word in at most this many documents may be someone's typo
 HIGHLIGHT_CHARS = 4000  # snippets come from the first part of long bodies (bounded work per hit)
 DIRECT_SCORING = 400  # up to this many matches are scored directly (see WhooshBackend._top)
+FEW_RESULTS = 3  # fewer documents with every word than this: documents with some of the words follow them
 MASK_CACHE = 4096  # per-term bitmasks kept per searcher (12.5 kB each at 100k documents)
 POSTINGS_CACHE = 4_000_000  # decoded postings kept per searcher for scoring (12 bytes each: 48 MB)
 
@@ -987,12 +988,13 @@ class WhooshBackend(SearchBackend):
         clauses = built.clauses
         if not clauses:
             return results
-        # Which documents match, as bitmasks (set algebra in C, per-term masks cached per searcher): every word
-        # first; if nothing has them all, any word (ranked by how many match).
+        # Which documents match, as bitmasks (set algebra in C, per-term masks cached per searcher): every word;
+        # when fewer than FEW_RESULTS have them all, those first and then the documents with some of the words.
         masks = [self._mask(searcher, c) for c in clauses]
         matched, q = reduce(operator.and_, masks), (And(clauses) if len(clauses) > 1 else clauses[0])
-        if not matched and len(clauses) > 1:
-            matched, q = reduce(operator.or_, masks), Or(clauses)
+        complete, partial_q = matched, None
+        if matched.bit_count() < FEW_RESULTS and len(clauses) > 1:
+            matched, partial_q = reduce(operator.or_, masks), Or(clauses)
         facets = self._facet_masks(searcher)
         results.facets = {name: dict(sorted(((v, n) for v, m in values.items()
                                              if v != "-" and (n := (matched & m).bit_count())),
@@ -1009,8 +1011,16 @@ class WhooshBackend(SearchBackend):
         if first >= results.total:
             return results
         title = self._title_clause(searcher, built)
-        scored = AndMaybe(q, title) if title is not None else q
-        page = self._top(searcher, scored, allowed, results.total, query, first + query.per_page)[first:]
+        with_title = (lambda x: AndMaybe(x, title)) if title is not None else (lambda x: x)
+        need = first + query.per_page
+        top = allowed & complete
+        page = self._top(searcher, with_title(q), top, top.bit_count(), query, need) if top else []
+        if partial_q is not None and len(page) < need:
+            rest = allowed & ~complete  # (Whoosh's own top-k search, for big result sets, sees only the filters)
+            more = self._top(searcher, with_title(partial_q), rest, rest.bit_count(), query, need)
+            page += [(docnum, score) for docnum, score in more if not complete >> docnum & 1][:need - len(page)]
+        page = page[first:]
+        q = partial_q if partial_q is not None else q  # snippets mark any of the words
         terms_by_lang = {lang: {t for f, t in q.iter_all_terms() if f == f"text_{lang}"} for lang in LANGS}
         terms_by_lang = {lang: {(t.decode() if isinstance(t, bytes) else t) for t in ts}
                          for lang, ts in terms_by_lang.items()}

@@ -67,6 +67,9 @@ def test_separable_verb_particle_is_joined_to_its_verb_when_the_index_knows_the_
     assert "mitnehme" in rejoin_separable(words("Wie nehme ich meine Nummer mit?"), known)
     assert rejoin_separable(words("Wie lege ich den Hörer auf?"), known) == words("Wie lege ich den Hörer auf?")
     assert rejoin_separable(words("Modem neu"), known) == ["modem", "neu"]  # too short to be a clause
+    # no subject after the word: not a verb ("Hochrechnung" is a word, but "rechnung zu hoch" means too high)
+    assert rejoin_separable(words("rechnung zu hoch"), {"hochrechnung"}.__contains__) == ["rechnung", "zu", "hoch"]
+    assert rejoin_separable(words("Wie setze ich die Box zurück?"), {"zurucksetze"}.__contains__)[1] == "zurucksetze"
 
 
 def test_query_language_from_function_words():

@@ -105,3 +105,24 @@ def test_only_stopwords_or_odd_input_is_no_error(app):
     for text in ("Wie kann ich das?", "und oder aber", "???", "a", "ÄÖÜ ß", "Rehcnugn " * 30):
         res = run(text)
         assert res.total >= 0 and res.suggestion != ""
+
+
+def test_too_few_complete_matches_are_followed_by_partial_ones(app):
+    """"rechnung zu hoch": one document has both words; the articles about the bill follow it, instead of the
+    customer seeing one odd hit. With three or more complete matches, partial ones stay out."""
+    seed()
+    tv = make_category("tv")
+    make_article(title="Umzug ins Ausland", body="Die letzte Rechnung ist hoch, wenn Geräte fehlen.", category=tv)
+    for title, body in (("Sender suchen", "Die Sender erscheinen in der Liste."),
+                        ("Sender sortieren", "Sortieren Sie die Liste der Sender."),
+                        ("Sender löschen", "Entfernen Sie Sender aus der Liste."),
+                        ("Liste drucken", "Drucken Sie die Liste aus.")):
+        make_article(title=title, body=body, category=tv)
+    db.session.commit()
+    res = run("rechnung zu hoch")
+    found = [h.title for h in res.hits]
+    assert found[0] == "Umzug ins Ausland"  # every word first
+    assert set(found[1:]) == {"Rechnung verstehen", "Rechnung bezahlen", "Rechnung per E-Mail"}
+    assert res.total == 4 and res.facets["category"] == {"hilfe": 3, "tv": 1}
+    assert set(titles("Sender Liste")) == {"Sender suchen", "Sender sortieren", "Sender löschen"}
+    assert run("Sender Liste").total == 3
