@@ -2,7 +2,8 @@
 
 Pages are measured against a bare Flask app with one route (bench/minimal_app.py) served by the same gunicorn
 config in the same run, so the figures are ratios, not machine-dependent absolutes. The site runs as in production
-(page cache for anonymous visitors on, rate limits off so the load isn't refused). Then concurrent clients answer
+(page cache for anonymous visitors on, rate limits off so the load isn't refused). The question page is read once
+more while answers are posted to it (each one empties the page cache). Then concurrent clients answer
 and vote through the JSON API; afterwards no accepted answer may be missing, every answer's score must equal its
 votes, and every user's cached reputation must equal the live ledger. Exits 1 when a target is missed:
 
@@ -20,6 +21,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from contextlib import ExitStack
 from pathlib import Path
@@ -48,7 +50,34 @@ def wrk(url: str, seconds: int, connections: int, script: str, env: dict | None 
     return json.loads(line[-1])
 
 
-def verify_writes(database_url: str, setup: dict, writes: dict) -> dict:
+def reads_while_answering(site: str, url: str, question: int, tmp: Path, args, per_second: float = 2.0) -> dict:
+    """The crowd on one thread during an outage while superusers answer in it: wrk reads the question page while
+    a thread posts an answer every 1/per_second s. Each answer empties the page cache of every worker (public
+    content changed), so this shows what that costs the readers."""
+    tokens = (tmp / "tokens.txt").read_text().split()
+    stop, outcome = threading.Event(), {"answers_posted": 0, "answers_failed": 0}
+
+    def answer() -> None:
+        n = 0
+        while not stop.wait(1 / per_second):
+            n += 1
+            body = json.dumps({"body": f"Während der Störung: Modem neu starten und die Lampe prüfen ({n})."})
+            status = fetch(f"{site}/api/v1/questions/{question}/answers", "POST", body.encode(),
+                           {"Authorization": f"Bearer {tokens[n % len(tokens)]}",
+                            "Content-Type": "application/json"})[0]
+            outcome["answers_posted" if status == 201 else "answers_failed"] += 1
+
+    writer = threading.Thread(target=answer, daemon=True)
+    writer.start()
+    try:
+        row = wrk(url, args.duration, args.connections, "wrk_report.lua")
+    finally:
+        stop.set()
+        writer.join()
+    return {**row, **outcome}
+
+
+def verify_writes(database_url: str, setup: dict, writes: dict, more_acknowledged: int = 0) -> dict:
     """Count what the database holds after the write run (plain SQL: the bench process stays out of the app)."""
     from sqlalchemy import create_engine, text
 
@@ -64,7 +93,7 @@ def verify_writes(database_url: str, setup: dict, writes: dict) -> dict:
             "SELECT count(*) FROM users u WHERE COALESCE(u.reputation, 0) != COALESCE((SELECT sum(e.points) "
             "FROM community_reputation_events e WHERE e.user_id = u.id AND e.reversed_at IS NULL), 0)")).scalar()
     engine.dispose()
-    accepted = len(setup["answers"]) + writes["answers_created"]
+    accepted = len(setup["answers"]) + writes["answers_created"] + more_acknowledged
     # A request wrk gave up on at the end of the run may still have committed: more rows than 201s is fine.
     return {"answers_in_db": rows, "answers_acknowledged": accepted, "lost_answers": max(0, accepted - rows),
             "score_mismatches": score_mismatches, "reputation_mismatches": reputation_mismatches}
@@ -103,6 +132,11 @@ def measure(name: str, args) -> dict:
             row, floor = results[label], results["minimal"][-2:]
             log(f"  {label:24} {row['rps']:8.0f} req/s  p95 {row['p95']:7.1f} ms  errors "
                 f"{row['socket_errors'] + row['http_errors']}  (minimal {floor[0]['rps']:.0f}/{floor[1]['rps']:.0f})")
+        results["question page, 2 answers/s"] = mixed = reads_while_answering(
+            site.url, f"{site.url}/community/fragen/{setup['question']}", setup["question"], tmp, args)
+        log(f"  {'question page, 2 answers/s':24} {mixed['rps']:8.0f} req/s  p95 {mixed['p95']:7.1f} ms  errors "
+            f"{mixed['socket_errors'] + mixed['http_errors']}  ({mixed['answers_posted']} answers posted meanwhile, "
+            f"{mixed['answers_failed']} refused)")
         writes = wrk(site.url + "/", args.duration, args.connections, "wrk_writes.lua",
                      {"BENCH_TOKENS": str(tmp / "tokens.txt"), "BENCH_QUESTION": str(setup["question"]),
                       "BENCH_ANSWERS": ",".join(map(str, setup["answers"]))})
@@ -112,7 +146,7 @@ def measure(name: str, args) -> dict:
         results["load_after"] = os.getloadavg()
         site.stop()
         minimal.stop()
-        results["writes"] = {**writes, **verify_writes(database_url, setup, writes)}
+        results["writes"] = {**writes, **verify_writes(database_url, setup, writes, mixed["answers_posted"])}
     shutil.rmtree(tmp, ignore_errors=True)
     return results
 
@@ -140,6 +174,15 @@ def evaluate(name: str, results: dict) -> tuple[list[str], list[str]]:
         failures += [f"{name} {label}: {m}" for m in missed]
         lines.append(f"{label:22} {row['rps']:7.0f} {row['rps'] / floor:6.0%} {row['p50']:7.1f} {row['p95']:7.1f} "
                      f"{row['p99']:7.1f} {errors:6d}  {'ok' if not missed else 'MISSED: ' + '; '.join(missed)}")
+    mixed = results["question page, 2 answers/s"]
+    errors = mixed["socket_errors"] + mixed["http_errors"]
+    missed = ([f"p95 {mixed['p95']:.1f} ms >= {READ_P95_MS:.0f}"] if mixed["p95"] >= READ_P95_MS else []) + (
+        [f"{errors} errors"] if errors else []) + (
+        [f"{mixed['answers_failed']} answers refused"] if mixed["answers_failed"] else [])
+    failures += [f"{name} question page, 2 answers/s: {m}" for m in missed]
+    lines.append(f"{'question p., 2 ans./s':22} {mixed['rps']:7.0f} {'':>6} {mixed['p50']:7.1f} {mixed['p95']:7.1f} "
+                 f"{mixed['p99']:7.1f} {errors:6d}  {'ok' if not missed else 'MISSED: ' + '; '.join(missed)} "
+                 f"({mixed['answers_posted']} answers posted meanwhile)")
     w = results["writes"]
     write_errors = w["socket_errors"] + w["http_errors"]
     floor = sum(row["rps"] for row in minimal) / len(minimal)
