@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func
+from sqlalchemy import func, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from community.models import ReputationEvent
 from core.extensions import db
@@ -43,8 +44,21 @@ def record(user: User, kind: str, *, post_type: str | None = None, post_id: int 
     event = ReputationEvent(user_id=user.id, kind=kind, points=points, post_type=post_type, post_id=post_id,
                             actor_id=actor.id if actor else None, created_at=utcnow())
     db.session.add(event)
-    user.reputation = (user.reputation or 0) + points
+    increment(user, "reputation", points)
     return event
+
+
+def increment(obj, attribute: str, delta: int) -> None:
+    """Add ``delta`` to a counter column in the database itself (UPDATE … SET n = n + delta RETURNING n), and
+    give the object in the session the value that came back. A read-modify-write in Python loses one of two
+    transactions that credit the same person or post at once: the load bench found it as soon as nothing else
+    serialized the writers."""
+    obj = obj._get_current_object() if hasattr(obj, "_get_current_object") else obj  # current_user is a proxy
+    model = type(obj)
+    column = getattr(model, attribute)
+    statement = (update(model).where(model.id == obj.id).values({attribute: func.coalesce(column, 0) + delta})
+                 .returning(column).execution_options(synchronize_session=False))
+    set_committed_value(obj, attribute, db.session.execute(statement).scalar_one())
 
 
 def reverse(*, kinds: tuple[str, ...], post_type: str, post_id: int, actor_id: int | None = None) -> int:
@@ -59,7 +73,7 @@ def reverse(*, kinds: tuple[str, ...], post_type: str, post_id: int, actor_id: i
         event.reversed_at = now
         user = db.session.get(User, event.user_id)
         if user is not None:
-            user.reputation = (user.reputation or 0) - event.points
+            increment(user, "reputation", -event.points)
     return len(events)
 
 

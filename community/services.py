@@ -338,7 +338,7 @@ def vote(voter: User, post_type: str, post, value: int) -> int:
         return post.score
     if existing is not None:
         reputation.reverse(kinds=reputation.VOTE_KINDS, post_type=post_type, post_id=post.id, actor_id=voter.id)
-        post.score -= old
+        reputation.increment(post, "score", -old)
         if value == 0:
             db.session.delete(existing)
         else:
@@ -352,7 +352,7 @@ def vote(voter: User, post_type: str, post, value: int) -> int:
         except IntegrityError:
             raise DomainError(_("Ihre Stimme wurde bereits gezählt."), code="duplicate_vote", status=409) from None
     if value:
-        post.score += value
+        reputation.increment(post, "score", value)
         author = db.session.get(User, post.author_id) if post.author_id else None
         if author is not None:
             if value > 0:

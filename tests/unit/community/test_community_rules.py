@@ -410,3 +410,29 @@ def test_racing_duplicate_vote_is_a_409_not_a_500(app, monkeypatch):
         services.vote(voter, "answer", a, 1)
     assert error.value.code == "duplicate_vote" and error.value.status == 409
     assert a.score == 0
+
+
+def test_two_requests_crediting_one_person_at_once_lose_no_points(app):
+    """The second request read the reputation before the first committed: both credits must count (the load
+    bench found 1–2 users off the ledger when answers were written at 30 per second)."""
+    import threading
+
+    from community import reputation
+    from core.models import User
+    author = make_user()
+    db.session.commit()
+    before = db.session.get(User, author.id).reputation or 0  # this request has read it
+
+    def other_request():
+        with app.app_context():
+            reputation.record(db.session.get(User, author.id), "answer_upvoted")
+            db.session.commit()
+
+    thread = threading.Thread(target=other_request)
+    thread.start()
+    thread.join()
+    reputation.record(author, "answer_upvoted")
+    assert author.reputation == before + 2 * reputation.POINTS["answer_upvoted"]
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(User, author.id).reputation == reputation.ledger_total(author.id) == author.reputation
