@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import queue
+import signal
 import traceback
 from array import array
 from collections.abc import Callable, Iterable
@@ -110,7 +111,10 @@ class BuildWriter(SegmentWriter):
 
 
 def _writer_process(ix, jobs, results) -> None:
-    """One writer process: documents from ``jobs`` (lists of field dicts, None at the end) into one segment."""
+    """One writer process: documents from ``jobs`` (lists of field dicts, None at the end) into one segment; the
+    outcome goes back through ``results``, one end of a pipe written directly (no feeder thread, which a process
+    forked from a threaded parent can deadlock on at exit)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent's terminate() must end us, whatever it installed
     try:
         writer = BuildWriter(ix, _lk=False)  # the parent holds the index lock
         count = 0
@@ -121,9 +125,11 @@ def _writer_process(ix, jobs, results) -> None:
         segment = writer._finalize_segment() if writer._added else None
         if segment is None:
             writer._close_segment()
-        results.put(("ok", segment, count))
+        results.send(("ok", segment, count))
     except BaseException:  # noqa: BLE001 — reported to the parent, which raises
-        results.put(("error", traceback.format_exc(), 0))
+        results.send(("error", traceback.format_exc(), 0))
+    finally:
+        results.close()
 
 
 def build(ix, documents: Iterable[dict], procs: int = 1, progress: Callable[[int], None] | None = None,
@@ -147,11 +153,15 @@ def build(ix, documents: Iterable[dict], procs: int = 1, progress: Callable[[int
 
     ctx = multiprocessing.get_context("fork")
     main = SegmentWriter(ix)  # holds the lock, commits the table of segments
-    results = ctx.Queue()
     jobs = [ctx.Queue(maxsize=8) for _ in range(procs)]
-    workers = [ctx.Process(target=_writer_process, args=(ix, q, results), daemon=True) for q in jobs]
+    pipes = [ctx.Pipe(duplex=False) for _ in range(procs)]
+    workers = [ctx.Process(target=_writer_process, args=(ix, q, send), daemon=True)
+               for q, (_recv, send) in zip(jobs, pipes)]
     for worker in workers:
         worker.start()
+    for _recv, send in pipes:
+        send.close()  # the workers hold the writing ends
+
     def failed() -> bool:
         return any(w.exitcode not in (None, 0) for w in workers)
 
@@ -163,13 +173,14 @@ def build(ix, documents: Iterable[dict], procs: int = 1, progress: Callable[[int
                 if failed():
                     raise RuntimeError("a search index writer process died") from None
 
-    def result():
-        while True:
-            try:
-                return results.get(timeout=1)
-            except queue.Empty:
-                if failed():
-                    raise RuntimeError("a search index writer process died") from None
+    def result(recv):
+        while not recv.poll(1):
+            if failed():
+                raise RuntimeError("a search index writer process died")
+        try:
+            return recv.recv()
+        except EOFError:  # it closed its end without a word: it died
+            raise RuntimeError("a search index writer process died") from None
 
     count, sent = 0, 0
     try:
@@ -187,8 +198,8 @@ def build(ix, documents: Iterable[dict], procs: int = 1, progress: Callable[[int
         for q in jobs:
             put(q, None)
         segments = []
-        for _ in workers:
-            status, value, _done = result()
+        for recv, _send in pipes:
+            status, value, _done = result(recv)
             if status != "ok":
                 raise RuntimeError(f"a search index writer process failed:\n{value}")
             if value is not None:
@@ -204,7 +215,13 @@ def build(ix, documents: Iterable[dict], procs: int = 1, progress: Callable[[int
         for worker in workers:
             if worker.is_alive():
                 worker.terminate()
-            worker.join()
+            worker.join(5)
+            if worker.is_alive():
+                worker.kill()
+                worker.join()
         main.cancel()
         raise
+    finally:
+        for recv, _send in pipes:
+            recv.close()
     return count
