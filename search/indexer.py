@@ -12,6 +12,7 @@ from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from core import page_cache
 from search import documents
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,10 @@ def index_keys(app, keys: list[str]) -> bool:
     except Exception:
         log.exception("search: indexing failed")
         return False
+    finally:
+        # The commit already emptied the page cache, but a search answered between that commit and this index
+        # write may have been cached with the old results: empty it again now that the index has the change.
+        page_cache.invalidate(app)
 
 
 def reindex(app, procs: int = 1, progress: Callable[[int], None] | None = None) -> int:

@@ -277,3 +277,18 @@ def test_live_searches_are_logged_by_the_flush_thread_without_a_write_in_the_req
     db.session.expire_all()
     rows = db.session.execute(db.select(SearchLog.source, SearchLog.searches)).all()
     assert sorted(rows) == [("api", 1), ("search", 1)]
+
+
+def test_a_search_cached_before_the_index_had_the_change_is_dropped_when_it_does(app, article):
+    """The commit empties the cache before the index is written (its listener runs first): a search answered in
+    between would keep the old results for PAGE_CACHE_SECONDS. Writing the index empties it once more."""
+    from search import indexer
+    app.config["SEARCH_INDEX_ON_COMMIT"] = False  # the commit below reaches the database, not yet the index
+    article.status = "archived"
+    db.session.commit()
+    stale = app.test_client().get("/api/v1/search?q=router+blinkt")
+    assert stale.headers["X-Page-Cache"] == "miss" and stale.get_json()["total"] == 1  # cached with the old index
+    assert app.test_client().get("/api/v1/search?q=router+blinkt").headers["X-Page-Cache"] == "hit"
+    indexer.index_keys(app, [f"article:{article.id}"])  # what the search listener does right after the commit
+    fresh = app.test_client().get("/api/v1/search?q=router+blinkt")
+    assert fresh.headers["X-Page-Cache"] == "miss" and fresh.get_json()["total"] == 0
