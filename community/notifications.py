@@ -102,8 +102,9 @@ def deliver_outbox(via: str, limit: int = 1000, progress=None) -> OutboxRun:
 
     Each mail is claimed before it is sent (sent_at set only where still empty, committed at once), so two runs
     at the same time never send a mail twice. A failed send gives the mail back and stops the run: the relay is
-    down, and the rest wait for the next run. Commits once per mail, which is why this is a batch command's
-    function and not a request's."""
+    down, and the rest wait for the next run. A process killed between claiming and sending loses that one mail
+    (marked sent, never sent): at most once, because a notification sent twice by two cron runs is the worse
+    failure here. Commits once per mail, which is why this is a batch command's function and not a request's."""
     sender = _SENDERS.get(via)
     if sender is None:
         raise ValueError(f"unknown sender {via!r}: {', '.join(sorted(_SENDERS))}")

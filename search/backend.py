@@ -7,6 +7,10 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
+# Query behaviour both backends share: when fewer documents than this have every word, the documents with some
+# of the words follow them.
+FEW_RESULTS = 3
+
 
 class SearchUnavailable(Exception):
     """The index cannot be opened or read (missing, corrupt, disk trouble). Pages keep working; search says so."""

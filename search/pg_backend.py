@@ -9,8 +9,9 @@ by the next writer).
 
 Query behaviour follows the Whoosh backend and its tests: every word must match (after fewer than FEW_RESULTS such
 documents, those with some of the words follow); unknown words are corrected (one or two edits, a swap counting as
-one, chosen by how many documents the whole query then finds) and also match their nearest vocabulary words; "did you mean" only when the corrected query finds more; a title match
-of the query's words (negations included) and the query's language add to the rank.
+one, chosen by how many documents the whole query then finds) and also match their nearest vocabulary words;
+"did you mean" only when the corrected query finds more; a title match of the query's words (negations included)
+and the query's language add to the rank.
 
 The analysis is shared with Whoosh where PostgreSQL has nothing equivalent: Python (search/analysis.py) drops
 stopwords, folds umlauts, splits compounds with the content's own word list and maps German participles to their
@@ -39,9 +40,10 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from search import analysis
-from search.backend import Document, Hit, Query, Results, SearchBackend, SearchUnavailable, synonym_spans
+from search.backend import (FEW_RESULTS, Document, Hit, Query, Results, SearchBackend, SearchUnavailable,
+                            synonym_spans)
 from search.models import SearchDocument, SearchPending, SearchWord
-from search.whoosh_backend import END, FEW_RESULTS, START, edit_distance, segments
+from search.whoosh_backend import END, START, edit_distance, segments
 
 log = logging.getLogger(__name__)
 

@@ -42,7 +42,7 @@ from whoosh.query import Or as _WhooshOr
 from whoosh.util.numeric import byte_to_length
 
 from search import analysis, whoosh_build
-from search.backend import Document, Hit, Query, Results, SearchBackend, SearchUnavailable
+from search.backend import FEW_RESULTS, Document, Hit, Query, Results, SearchBackend, SearchUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +117,6 @@ MAX_WORDS = 12
 RARE_WORD_DOCS = 1  # a word in at most this many documents may be someone's typo
 HIGHLIGHT_CHARS = 4000  # snippets come from the first part of long bodies (bounded work per hit)
 DIRECT_SCORING = 400  # up to this many matches are scored directly (see WhooshBackend._top)
-FEW_RESULTS = 3  # fewer documents with every word than this: documents with some of the words follow them
 MASK_CACHE = 4096  # per-term bitmasks kept per searcher (12.5 kB each at 100k documents)
 POSTINGS_CACHE = 4_000_000  # decoded postings kept per searcher for scoring (12 bytes each: 48 MB)
 

@@ -23,7 +23,8 @@ BATCH = 250  # documents per message to a writer process
 
 
 class GroupedPool:
-    """Stands in for Whoosh's PostingPool: postings kept per (field, term) as compact arrays."""
+    """Stands in for Whoosh's PostingPool (add, cleanup): postings kept per (field, term) as compact arrays, read
+    by BuildWriter._flush_segment."""
 
     def __init__(self):
         self.terms: dict[tuple[str, bytes], tuple[array, array, list]] = {}
@@ -36,17 +37,6 @@ class GroupedPool:
         entry[0].append(docnum)
         entry[1].append(weight)
         entry[2].append(vbytes)
-
-    @property
-    def fieldnames(self) -> set[str]:
-        return {fieldname for fieldname, _ in self.terms}
-
-    def iter_postings(self):
-        for key in sorted(self.terms):
-            fieldname, btext = key
-            ids, weights, values = self.terms[key]
-            for docnum, weight, vbytes in zip(ids, weights, values):
-                yield fieldname, btext, docnum, weight, vbytes
 
     def cleanup(self) -> None:
         self.terms = {}
