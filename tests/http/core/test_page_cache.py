@@ -210,6 +210,8 @@ def test_a_page_served_from_the_cache_is_logged_like_any_request(app, article):
     assert [(e["method"], e["path"], e["status"]) for e in entries] == [("GET", "/artikel/router-blinkt-rot", 200)] * 2
 
 
+# Counted in memory until the test flushes: the flush thread's own 5-s tick must not land mid-test on a slow run.
+@pytest.mark.app_config(PAGE_CACHE_SECONDS=30, TALLY_FLUSH_SECONDS=3600)
 def test_anonymous_search_api_answers_are_cached_and_every_search_is_still_logged(app, article):
     """An outage sends thousands to the same query: the JSON comes from the cache, and every search, rendered or
     cached, reaches the analytics in a batch (core.tally): one row standing for all of them."""
@@ -236,6 +238,8 @@ def test_anonymous_search_api_answers_are_cached_and_every_search_is_still_logge
     assert top["router blinkt"].searches == 4 and top["router blinkt"].results == first.get_json()["total"]
 
 
+# Counted in memory until the test flushes: the flush thread's own 5-s tick must not land mid-test on a slow run.
+@pytest.mark.app_config(PAGE_CACHE_SECONDS=30, TALLY_FLUSH_SECONDS=3600)
 def test_question_page_views_served_from_the_cache_are_counted(app):
     from community.models import Question
     from core import tally
